@@ -1,0 +1,18 @@
+# Writes OUTPUT, a C++ source holding every DIR/NNNN_name[.dialect].sql file as a raw string, in
+# version order. Run at build time (see CMakeLists.txt) so the binary carries its schema.
+file(GLOB files ${DIR}/*.sql)
+list(SORT files)
+set(body "")
+foreach(path ${files})
+  get_filename_component(file_name ${path} NAME)
+  if(NOT file_name MATCHES "^([0-9]+)_([a-z0-9_]+)(\\.(sqlite|postgres))?\\.sql$")
+    message(FATAL_ERROR "migration file name must be NNNN_name[.sqlite|.postgres].sql: ${file_name}")
+  endif()
+  math(EXPR version "${CMAKE_MATCH_1}")
+  set(name "${CMAKE_MATCH_2}")
+  set(dialect "${CMAKE_MATCH_4}")
+  file(READ ${path} sql)
+  string(APPEND body "    {${version}, \"${name}\", \"${dialect}\", R\"od_sql(${sql})od_sql\"},\n")
+endforeach()
+file(WRITE ${OUTPUT}.tmp "// Generated from migrations/*.sql by cmake/embed_migrations.cmake. Do not edit.\n#include \"db/migrations.h\"\n\nnamespace od::db {\n\nconst std::vector<EmbeddedMigration>& embedded_migrations() {\n  static const std::vector<EmbeddedMigration> all = {\n${body}  };\n  return all;\n}\n\n}  // namespace od::db\n")
+file(COPY_FILE ${OUTPUT}.tmp ${OUTPUT} ONLY_IF_DIFFERENT)

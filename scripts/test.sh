@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs every test suite: installs what is missing, builds, starts throwaway PostgreSQL and Redis
+# servers on loopback, runs the unit suites (ctest; store suites on SQLite and PostgreSQL) and the
+# integration suites (node's test runner driving the real binary, once per database), then stops
+# the servers. Exits non-zero when anything fails, including a server that will not start.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+scripts/deps.sh test
+scripts/build.sh -DOD_BUILD_TESTS=ON -DOD_BUILD_BENCH=ON
+
+work=$(mktemp -d /tmp/od-test.XXXXXX)
+chmod 755 "$work"  # the PostgreSQL cluster inside runs as the postgres user
+pg_dir="$work/pg"
+redis_pid=""
+cleanup() {
+  [[ -n "$redis_pid" ]] && kill "$redis_pid" 2>/dev/null || true
+  [[ -d "$pg_dir" ]] && scripts/pg-cluster.sh stop "$pg_dir" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+pg_url=$(scripts/pg-cluster.sh start "$pg_dir")
+redis_port=$(free_port)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
+  --logfile "$work/redis.log" &
+redis_pid=$!
+for _ in $(seq 1 100); do
+  redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
+  kill -0 "$redis_pid" 2>/dev/null || { echo "redis-server failed to start" >&2; exit 1; }
+  sleep 0.1
+done
+redis-cli -p "$redis_port" ping >/dev/null || { echo "redis-server did not answer" >&2; exit 1; }
+
+export OD_TEST_POSTGRES_URL="$pg_url"
+export OD_TEST_REDIS_URL="redis://127.0.0.1:$redis_port"
+export OD_BINARY="$root/build/opendesign"
+
+status=0
+echo "== unit suites (ctest)"
+(cd build && ctest --output-on-failure --timeout 600) || status=1
+
+echo "== integration suites"
+for database in sqlite postgres; do
+  echo "-- on $database"
+  OD_TEST_DATABASE=$database node --test --test-concurrency=1 tests/integration/ || status=1
+done
+exit $status

@@ -1,0 +1,147 @@
+#include "app/application.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "app/system_api.h"
+#include "auth/api.h"
+#include "auth/request_auth.h"
+#include "core/crypto.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "http/rate_limit.h"
+#include "http/server.h"
+#include "projects/api.h"
+
+namespace od::app {
+
+std::string load_or_create_secret(const std::string& data_dir) {
+  std::filesystem::path path = std::filesystem::path(data_dir) / "secret.key";
+  if (std::ifstream in(path); in) {
+    std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+    if (secret.size() < 32) throw std::runtime_error(path.string() + " is too short to be a key");
+    return secret;
+  }
+  std::string secret = crypto::hex_encode(crypto::random_bytes(32));
+  std::filesystem::path tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << secret << "\n";
+    if (!out.flush()) throw std::runtime_error("cannot write " + tmp.string());
+  }
+  ::chmod(tmp.c_str(), 0600);
+  std::filesystem::rename(tmp, path);
+  log::info("created signing secret", {{"path", path.string()}});
+  return secret;
+}
+
+Application::Application(Config config) : config_(std::move(config)) {
+  log::Level level;
+  if (!log::parse_level(config_.log_level, level)) {
+    throw std::invalid_argument("log-level must be debug, info, warn or error");
+  }
+  log::set_level(level);
+  std::filesystem::create_directories(config_.data_dir);
+  db::Options db_options;
+  db_options.pool_size = config_.db_pool;
+  db_ = db::Database::open(config_.database_url(), db_options);
+  int applied = db_->migrate();
+  if (applied > 0) log::info("applied migrations", {{"count", applied}});
+
+  auth::AuthConfig auth_config;
+  auth_config.jwt_secret = load_or_create_secret(config_.data_dir);
+  auth_config.access_ttl_seconds = config_.access_token_ttl;
+  auth_config.reuse_grace_ms = config_.refresh_grace_ms;
+  auth_store_ = std::make_unique<auth::AuthStore>(*db_);
+  accounts_ = std::make_unique<auth::AuthService>(*auth_store_, auth_config);
+  project_store_ = std::make_unique<projects::ProjectStore>(*db_);
+  projects_ = std::make_unique<projects::ProjectsService>(*project_store_, *accounts_);
+}
+
+Application::~Application() = default;
+
+void Application::register_routes(http::Router& router) {
+  auth::register_routes(router, *accounts_);
+  projects::register_routes(router, *projects_);
+  register_system_routes(router, *db_);
+}
+
+int Application::serve() {
+  // Signals are taken by one thread with sigwait, so stopping runs in ordinary code rather than
+  // in a signal handler. The mask is set before any other thread starts, so all inherit it.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  http::Router router;
+  register_routes(router);
+
+  std::vector<http::RateRule> rules = http::default_rate_rules();
+  for (const auto& [name, limit] : config_.rate_limits) {
+    auto rule = std::find_if(rules.begin(), rules.end(), [&](auto& r) { return r.name == name; });
+    if (rule == rules.end()) throw std::invalid_argument("rate-limits: no rule named " + name);
+    rule->limit = limit;
+  }
+  std::shared_ptr<http::RateLimiter> limiter = config_.redis.empty()
+                                                   ? http::make_memory_rate_limiter()
+                                                   : http::make_redis_rate_limiter(config_.redis);
+  // Outermost first. The error envelope sits inside CORS and the security headers so that error
+  // responses carry them too; authentication runs before rate limits so they can key on users.
+  std::vector<http::Middleware> chain = {
+      http::request_id(),
+      http::access_log(),
+      http::security_headers(),
+      http::cors(config_.cors_origins),
+      http::gzip(),
+      http::etag(),
+      http::error_envelope(),
+      auth::authenticate(*accounts_),
+      http::rate_limit(limiter, rules),
+  };
+
+  http::ServerOptions options;
+  options.host = config_.host;
+  options.port = static_cast<uint16_t>(config_.port);
+  options.io_threads = config_.io_threads;
+  options.worker_threads = config_.worker_threads;
+  options.tls_cert_file = config_.tls_cert;
+  options.tls_key_file = config_.tls_key;
+  http::Server server(options, router, chain);
+
+  metrics::gauge_callback("db_pool_connections", {{"state", "open"}},
+                          [this] { return db_->stats().size; });
+  metrics::gauge_callback("db_pool_connections", {{"state", "in_use"}},
+                          [this] { return db_->stats().in_use; });
+  metrics::gauge_callback("db_pool_waiting", {}, [this] { return db_->stats().waiting; });
+
+  uint16_t port = server.listen();
+  log::info("listening",
+            {{"host", config_.host},
+             {"port", port},
+             {"tls", !config_.tls_cert.empty()},
+             {"database", db_->dialect() == db::Dialect::Sqlite ? "sqlite" : "postgres"},
+             {"dataDir", config_.data_dir}});
+  std::thread signal_thread([&server, signals] {
+    int received = 0;
+    sigwait(&signals, &received);
+    log::info("draining", {{"signal", received}});
+    server.stop();
+  });
+  server.run();
+  // run() also returns when the server stops for another reason: wake the signal thread.
+  pthread_kill(signal_thread.native_handle(), SIGTERM);
+  signal_thread.join();
+  log::info("stopped");
+  return 0;
+}
+
+}  // namespace od::app

@@ -1,0 +1,133 @@
+#include "app/config.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+
+namespace od::app {
+namespace {
+
+int parse_int(const std::string& name, const std::string& value, int min, int max) {
+  try {
+    size_t used = 0;
+    int n = std::stoi(value, &used);
+    if (used == value.size() && n >= min && n <= max) return n;
+  } catch (const std::exception&) {
+  }
+  throw std::invalid_argument(name + " must be an integer from " + std::to_string(min) + " to " +
+                              std::to_string(max) + ", not '" + value + "'");
+}
+
+std::string env_name(const std::string& key) {
+  std::string out = "OPENDESIGN_";
+  for (char c : key) out.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(c)));
+  return out;
+}
+
+}  // namespace
+
+std::string Config::database_url() const {
+  return database.empty() ? "sqlite:" + data_dir + "/opendesign.db" : database;
+}
+
+const std::vector<ConfigKey>& config_keys() {
+  static const std::vector<ConfigKey> keys = {
+      {"host", "address to listen on"},
+      {"port", "TCP port (0 picks a free one)"},
+      {"data-dir", "directory for the SQLite database, blobs and the signing secret"},
+      {"database", "sqlite:PATH or postgres://user@host:port/db"},
+      {"redis", "redis://host:port for shared rate limits and events across instances"},
+      {"tls-cert", "PEM certificate chain: serve HTTPS"},
+      {"tls-key", "PEM private key for --tls-cert"},
+      {"cors-origins", "comma-separated origins allowed by CORS (* for any)"},
+      {"log-level", "debug, info, warn or error"},
+      {"io-threads", "network threads"},
+      {"worker-threads", "threads that run request handlers"},
+      {"db-pool", "database connections (readers on SQLite)"},
+      {"access-token-ttl", "lifetime of access tokens, seconds"},
+      {"refresh-grace-ms",
+       "window in which a just-rotated refresh token still returns its successor"},
+      {"rate-limits", "overrides of the rate-limit table: rule=limit per minute, comma-separated"},
+  };
+  return keys;
+}
+
+void apply_setting(Config& c, const std::string& name, const std::string& value) {
+  if (name == "host")
+    c.host = value;
+  else if (name == "port")
+    c.port = parse_int(name, value, 0, 65535);
+  else if (name == "data-dir")
+    c.data_dir = value;
+  else if (name == "database")
+    c.database = value;
+  else if (name == "redis")
+    c.redis = value;
+  else if (name == "tls-cert")
+    c.tls_cert = value;
+  else if (name == "tls-key")
+    c.tls_key = value;
+  else if (name == "log-level")
+    c.log_level = value;
+  else if (name == "io-threads")
+    c.io_threads = parse_int(name, value, 1, 64);
+  else if (name == "worker-threads")
+    c.worker_threads = parse_int(name, value, 1, 256);
+  else if (name == "access-token-ttl")
+    c.access_token_ttl = parse_int(name, value, 1, 86400);
+  else if (name == "refresh-grace-ms")
+    c.refresh_grace_ms = parse_int(name, value, 0, 600'000);
+  else if (name == "db-pool")
+    c.db_pool = parse_int(name, value, 1, 256);
+  else if (name == "cors-origins") {
+    c.cors_origins.clear();
+    std::stringstream in(value);
+    for (std::string origin; std::getline(in, origin, ',');) {
+      if (!origin.empty()) c.cors_origins.push_back(origin);
+    }
+  } else if (name == "rate-limits") {
+    c.rate_limits.clear();
+    std::stringstream in(value);
+    for (std::string item; std::getline(in, item, ',');) {
+      size_t eq = item.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        throw std::invalid_argument("rate-limits entries look like rule=limit, not '" + item + "'");
+      }
+      c.rate_limits[item.substr(0, eq)] = parse_int(name, item.substr(eq + 1), 1, 100'000'000);
+    }
+  } else {
+    throw std::invalid_argument("unknown setting '" + name + "'");
+  }
+}
+
+Config resolve_config(const std::map<std::string, std::string>& flags,
+                      const std::string& config_file) {
+  Config config;
+  std::string file = config_file;
+  if (file.empty()) {
+    if (const char* env = std::getenv("OPENDESIGN_CONFIG")) file = env;
+  }
+  if (!file.empty()) {
+    std::ifstream in(file);
+    if (!in) throw std::invalid_argument("cannot read config file " + file);
+    auto json = nlohmann::json::parse(in, nullptr, false);
+    if (!json.is_object())
+      throw std::invalid_argument("config file " + file + " is not a JSON object");
+    for (auto it = json.begin(); it != json.end(); ++it) {
+      std::string value = it->is_string() ? it->get<std::string>() : it->dump();
+      apply_setting(config, it.key(), value);
+    }
+    config.config_file = file;
+  }
+  for (const auto& key : config_keys()) {
+    if (const char* env = std::getenv(env_name(key.name).c_str())) {
+      apply_setting(config, key.name, env);
+    }
+  }
+  for (const auto& [name, value] : flags) apply_setting(config, name, value);
+  return config;
+}
+
+}  // namespace od::app

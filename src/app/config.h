@@ -1,0 +1,48 @@
+// Server configuration. Precedence, highest first: command-line flags, OPENDESIGN_* environment
+// variables, the JSON config file (--config or OPENDESIGN_CONFIG), built-in defaults. The
+// defaults run a complete server on SQLite and local disk in ./data.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace od::app {
+
+struct Config {
+  std::string host = "0.0.0.0";
+  int port = 8080;
+  std::string data_dir = "./data";
+  std::string database;  // empty: sqlite:<data_dir>/opendesign.db
+  std::string redis;     // empty: in-process rate limits and events
+  std::string tls_cert;
+  std::string tls_key;
+  std::vector<std::string> cors_origins;
+  std::string log_level = "info";
+  int io_threads = 1;
+  int worker_threads = 8;
+  int db_pool = 8;
+  // Per-rule overrides of the rate-limit table, by rule name ("login_ip=1000,user_ai=50").
+  std::map<std::string, int> rate_limits;
+  int access_token_ttl = 900;     // seconds
+  int refresh_grace_ms = 10'000;  // concurrent refreshes with one token within this share a pair
+  std::string config_file;
+
+  std::string database_url() const;
+};
+
+// Every setting by its key ("port", "data-dir", ...), so the three sources share one table.
+struct ConfigKey {
+  const char* name;  // flag name without dashes; env is OPENDESIGN_ + upper snake of it
+  const char* help;
+};
+const std::vector<ConfigKey>& config_keys();
+
+// Applies `value` to the setting `name`; throws std::invalid_argument with a clear message.
+void apply_setting(Config& config, const std::string& name, const std::string& value);
+// Layers the config file and the environment under the flags already collected in `flags`.
+Config resolve_config(const std::map<std::string, std::string>& flags,
+                      const std::string& config_file);
+
+}  // namespace od::app

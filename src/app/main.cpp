@@ -1,0 +1,123 @@
+// `opendesign`: the server and its admin commands (see README "CLI").
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "app/application.h"
+#include "app/backup.h"
+#include "core/error.h"
+#include "core/log.h"
+
+namespace {
+
+using od::app::Config;
+
+// Adds every config setting as a --flag of `command`; values land in `flags` only when given,
+// so the environment and the config file still apply to the rest.
+void add_config_flags(CLI::App& command, std::map<std::string, std::string>& flags,
+                      std::string& config_file) {
+  for (const auto& key : od::app::config_keys()) {
+    std::string name = key.name;
+    command.add_option_function<std::string>(
+        "--" + name, [&flags, name](const std::string& value) { flags[name] = value; }, key.help);
+  }
+  command.add_option("--config", config_file, "JSON config file (keys as the flag names)");
+}
+
+void print_user(const od::auth::User& user) {
+  std::cout << user.id << "  " << user.email << "  " << user.role << "\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Open Design Server: the backend of an AI design-to-code platform"};
+  cli.require_subcommand(1);
+  std::map<std::string, std::string> flags;
+  std::string config_file;
+
+  auto* serve = cli.add_subcommand("serve", "Run the HTTP server");
+  add_config_flags(*serve, flags, config_file);
+  auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
+  add_config_flags(*migrate, flags, config_file);
+
+  auto* user = cli.add_subcommand("user", "Manage accounts");
+  user->require_subcommand(1);
+  std::string email, password, role = "user";
+  auto* user_create = user->add_subcommand("create", "Create an account");
+  user_create->add_option("--email", email, "email address")->required();
+  user_create->add_option("--password", password, "password (or OPENDESIGN_PASSWORD)");
+  user_create->add_option("--role", role, "user, designer or admin");
+  add_config_flags(*user_create, flags, config_file);
+  auto* user_role = user->add_subcommand("set-role", "Change an account's role");
+  user_role->add_option("--email", email, "email address")->required();
+  user_role->add_option("--role", role, "user, designer or admin")->required();
+  add_config_flags(*user_role, flags, config_file);
+  auto* user_list = user->add_subcommand("list", "List accounts");
+  add_config_flags(*user_list, flags, config_file);
+
+  std::string archive;
+  auto* backup = cli.add_subcommand("backup", "Write a consistent snapshot of the data to a file");
+  backup->add_option("file", archive, "archive to write (.zip)")->required();
+  add_config_flags(*backup, flags, config_file);
+  auto* restore = cli.add_subcommand("restore", "Restore a backup into an empty data directory");
+  restore->add_option("file", archive, "archive written by backup")->required();
+  add_config_flags(*restore, flags, config_file);
+
+  cli.add_subcommand("version", "Print the version");
+
+  CLI11_PARSE(cli, argc, argv);
+
+  try {
+    if (cli.got_subcommand("version")) {
+      std::cout << "opendesign " << OD_VERSION << "\n";
+      return 0;
+    }
+    Config config = od::app::resolve_config(flags, config_file);
+    if (restore->parsed()) {
+      od::app::restore_backup(config, archive);
+      std::cout << "restored " << archive << " into " << config.data_dir << "\n";
+      return 0;
+    }
+    od::app::Application app(config);
+    if (serve->parsed()) return app.serve();
+    if (migrate->parsed()) {
+      std::cout << "schema version " << app.database().schema_version() << "\n";
+      return 0;
+    }
+    if (backup->parsed()) {
+      od::app::write_backup(app, archive);
+      std::cout << "wrote " << archive << "\n";
+      return 0;
+    }
+    if (user_create->parsed()) {
+      if (password.empty()) {
+        if (const char* env = std::getenv("OPENDESIGN_PASSWORD")) password = env;
+      }
+      if (password.empty())
+        throw std::invalid_argument("--password or OPENDESIGN_PASSWORD is required");
+      print_user(app.accounts().create_user(email, password, role));
+      return 0;
+    }
+    if (user_role->parsed()) {
+      print_user(app.accounts().set_role_by_email(email, role));
+      return 0;
+    }
+    if (user_list->parsed()) {
+      std::string after;
+      while (true) {
+        auto users = app.accounts().list_all_users(after, 100);
+        for (const auto& u : users) print_user(u);
+        if (users.size() < 100) break;
+        after = users.back().id;
+      }
+      return 0;
+    }
+  } catch (const od::ApiError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
