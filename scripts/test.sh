@@ -44,8 +44,19 @@ echo "== unit suites (ctest)"
 (cd build && ctest --output-on-failure --timeout 600) || status=1
 
 echo "== integration suites"
+# The npm packages the suites drive (tests/package.json): installed with `npm ci` when
+# tests/node_modules is missing or was installed from another lock file.
+lock_sum=$(sha256sum tests/package-lock.json | cut -d' ' -f1)
+if [[ "$(cat tests/node_modules/.lock-sha256 2>/dev/null)" != "$lock_sum" ]]; then
+  npm ci --prefix tests --no-audit --no-fund
+  echo "$lock_sum" > tests/node_modules/.lock-sha256
+fi
 for database in sqlite postgres; do
   echo "-- on $database"
   OD_TEST_DATABASE=$database node --test --test-concurrency=1 tests/integration/ || status=1
 done
+
+echo "== interop suites"
+# Yjs engine against the real yjs package: thousands of random edit histories (tests/interop/yjs).
+OD_YJS_RUNNER="$root/build/yjs_runner" node --test tests/interop/yjs/ || status=1
 exit $status

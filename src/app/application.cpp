@@ -8,22 +8,37 @@
 #include <fstream>
 #include <thread>
 
+#include "app/auth_setup.h"
+#include "app/gdpr_api.h"
 #include "app/system_api.h"
 #include "auth/api.h"
 #include "auth/request_auth.h"
 #include "core/crypto.h"
+#include "core/error.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "events/api.h"
+#include "events/topics.h"
 #include "http/rate_limit.h"
 #include "http/server.h"
 #include "projects/api.h"
+#include "projects/archive_api.h"
 
 namespace od::app {
+namespace {
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
 
 std::string load_or_create_secret(const std::string& data_dir) {
   std::filesystem::path path = std::filesystem::path(data_dir) / "secret.key";
-  if (std::ifstream in(path); in) {
-    std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (std::filesystem::exists(path)) {
+    std::string secret = read_file(path);
     while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
     if (secret.size() < 32) throw std::runtime_error(path.string() + " is too short to be a key");
     return secret;
@@ -57,19 +72,44 @@ Application::Application(Config config) : config_(std::move(config)) {
 
   auth::AuthConfig auth_config;
   auth_config.jwt_secret = load_or_create_secret(config_.data_dir);
+  if (!config_.jwt_rsa_key.empty())
+    auth_config.jwt_rsa_private_key_pem = read_file(config_.jwt_rsa_key);
   auth_config.access_ttl_seconds = config_.access_token_ttl;
   auth_config.reuse_grace_ms = config_.refresh_grace_ms;
   auth_store_ = std::make_unique<auth::AuthStore>(*db_);
-  accounts_ = std::make_unique<auth::AuthService>(*auth_store_, auth_config);
+  auth_config.public_url = public_url(config_, config_.port);
+  auth_config.reset_ttl_seconds = config_.reset_token_ttl;
+  accounts_ = std::make_unique<auth::AuthService>(*auth_store_, auth_config, make_mailer(config_));
+  oauth_ = std::make_unique<auth::OAuthService>(*accounts_, *auth_store_, oauth_providers(config_),
+                                                config_.cors_origins);
+  events_ = events::make_event_bus(config_.redis);
   project_store_ = std::make_unique<projects::ProjectStore>(*db_);
-  projects_ = std::make_unique<projects::ProjectsService>(*project_store_, *accounts_);
+  projects_ = std::make_unique<projects::ProjectsService>(
+      *project_store_, *accounts_, projects::ProjectsConfig{}, events_.get());
+  // An event stream on project:<id> may read it exactly when ProjectsService::get lets the caller.
+  auto can_read = [this](const auth::Principal& caller, const std::string& topic) {
+    auto project_id = events::project_of_topic(topic);
+    if (!project_id) return false;
+    try {
+      projects_->get(caller, *project_id);
+      return true;
+    } catch (const ApiError& e) {
+      if (e.status() == 404 || e.status() == 403) return false;
+      throw;
+    }
+  };
+  sse_hub_ = std::make_unique<events::SseHub>(*events_, can_read);
 }
 
 Application::~Application() = default;
 
 void Application::register_routes(http::Router& router) {
   auth::register_routes(router, *accounts_);
+  auth::register_oauth_routes(router, *oauth_);
   projects::register_routes(router, *projects_);
+  events::register_routes(router, *sse_hub_, *accounts_);
+  projects::register_archive_routes(router, *projects_);
+  register_gdpr_routes(router, *accounts_, *projects_);
   register_system_routes(router, *db_);
 }
 
@@ -124,6 +164,8 @@ int Application::serve() {
   metrics::gauge_callback("db_pool_waiting", {}, [this] { return db_->stats().waiting; });
 
   uint16_t port = server.listen();
+  // With --port 0 the real port is known only now; mailed links and OAuth callbacks need it.
+  if (config_.public_url.empty()) accounts_->set_public_url(public_url(config_, port));
   log::info("listening",
             {{"host", config_.host},
              {"port", port},

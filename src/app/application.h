@@ -5,8 +5,11 @@
 #include <memory>
 
 #include "app/config.h"
+#include "auth/oauth.h"
 #include "auth/service.h"
 #include "db/database.h"
+#include "events/bus.h"
+#include "events/sse_hub.h"
 #include "http/router.h"
 #include "projects/service.h"
 
@@ -34,8 +37,12 @@ class Application {
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<auth::AuthStore> auth_store_;
   std::unique_ptr<auth::AuthService> accounts_;
+  std::unique_ptr<auth::OAuthService> oauth_;
+  std::unique_ptr<events::EventBus> events_;  // before the services that publish on it
   std::unique_ptr<projects::ProjectStore> project_store_;
   std::unique_ptr<projects::ProjectsService> projects_;
+  // After projects_ and events_: its streams re-check access through them until it is gone.
+  std::unique_ptr<events::SseHub> sse_hub_;
 };
 
 // The server's signing secret: read from <data_dir>/secret.key, created (0600) when missing.

@@ -20,6 +20,38 @@ int parse_int(const std::string& name, const std::string& value, int min, int ma
                               std::to_string(max) + ", not '" + value + "'");
 }
 
+// Settings that are plain strings, by key: one table instead of a branch each.
+std::string Config::*string_setting(const std::string& name) {
+  static const std::map<std::string, std::string Config::*> fields = {
+      {"host", &Config::host},
+      {"data-dir", &Config::data_dir},
+      {"database", &Config::database},
+      {"redis", &Config::redis},
+      {"tls-cert", &Config::tls_cert},
+      {"tls-key", &Config::tls_key},
+      {"log-level", &Config::log_level},
+      {"jwt-rsa-key", &Config::jwt_rsa_key},
+      {"public-url", &Config::public_url},
+      {"smtp-url", &Config::smtp_url},
+      {"smtp-user", &Config::smtp_user},
+      {"smtp-password", &Config::smtp_password},
+      {"mail-from", &Config::mail_from},
+      {"oauth-google-client-id", &Config::oauth_google_client_id},
+      {"oauth-google-client-secret", &Config::oauth_google_client_secret},
+      {"oauth-google-auth-url", &Config::oauth_google_auth_url},
+      {"oauth-google-token-url", &Config::oauth_google_token_url},
+      {"oauth-google-userinfo-url", &Config::oauth_google_userinfo_url},
+      {"oauth-github-client-id", &Config::oauth_github_client_id},
+      {"oauth-github-client-secret", &Config::oauth_github_client_secret},
+      {"oauth-github-auth-url", &Config::oauth_github_auth_url},
+      {"oauth-github-token-url", &Config::oauth_github_token_url},
+      {"oauth-github-userinfo-url", &Config::oauth_github_userinfo_url},
+      {"oauth-github-emails-url", &Config::oauth_github_emails_url},
+  };
+  auto it = fields.find(name);
+  return it == fields.end() ? nullptr : it->second;
+}
+
 std::string env_name(const std::string& key) {
   std::string out = "OPENDESIGN_";
   for (char c : key) out.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(c)));
@@ -47,30 +79,36 @@ const std::vector<ConfigKey>& config_keys() {
       {"worker-threads", "threads that run request handlers"},
       {"db-pool", "database connections (readers on SQLite)"},
       {"access-token-ttl", "lifetime of access tokens, seconds"},
+      {"jwt-rsa-key", "PEM RSA private key file: sign tokens with RS256 and publish a JWKS"},
       {"refresh-grace-ms",
        "window in which a just-rotated refresh token still returns its successor"},
       {"rate-limits", "overrides of the rate-limit table: rule=limit per minute, comma-separated"},
+      {"public-url", "URL of the web app, for mailed links and OAuth callbacks"},
+      {"smtp-url", "smtp://host:port or smtps://host:port; without it mails go to the log"},
+      {"smtp-user", "SMTP user name"},
+      {"smtp-password", "SMTP password"},
+      {"mail-from", "From of outgoing mail, e.g. 'Open Design <no-reply@example.com>'"},
+      {"reset-token-ttl", "lifetime of password-reset links, seconds"},
+      {"oauth-google-client-id", "Google OAuth client id (enables sign-in with Google)"},
+      {"oauth-google-client-secret", "Google OAuth client secret"},
+      {"oauth-google-auth-url", "Google authorization endpoint"},
+      {"oauth-google-token-url", "Google token endpoint"},
+      {"oauth-google-userinfo-url", "Google userinfo endpoint"},
+      {"oauth-github-client-id", "GitHub OAuth client id (enables sign-in with GitHub)"},
+      {"oauth-github-client-secret", "GitHub OAuth client secret"},
+      {"oauth-github-auth-url", "GitHub authorization endpoint"},
+      {"oauth-github-token-url", "GitHub token endpoint"},
+      {"oauth-github-userinfo-url", "GitHub user endpoint"},
+      {"oauth-github-emails-url", "GitHub user emails endpoint"},
   };
   return keys;
 }
 
 void apply_setting(Config& c, const std::string& name, const std::string& value) {
-  if (name == "host")
-    c.host = value;
+  if (auto field = string_setting(name))
+    c.*field = value;
   else if (name == "port")
     c.port = parse_int(name, value, 0, 65535);
-  else if (name == "data-dir")
-    c.data_dir = value;
-  else if (name == "database")
-    c.database = value;
-  else if (name == "redis")
-    c.redis = value;
-  else if (name == "tls-cert")
-    c.tls_cert = value;
-  else if (name == "tls-key")
-    c.tls_key = value;
-  else if (name == "log-level")
-    c.log_level = value;
   else if (name == "io-threads")
     c.io_threads = parse_int(name, value, 1, 64);
   else if (name == "worker-threads")
@@ -81,6 +119,8 @@ void apply_setting(Config& c, const std::string& name, const std::string& value)
     c.refresh_grace_ms = parse_int(name, value, 0, 600'000);
   else if (name == "db-pool")
     c.db_pool = parse_int(name, value, 1, 256);
+  else if (name == "reset-token-ttl")
+    c.reset_token_ttl = parse_int(name, value, 1, 86400);
   else if (name == "cors-origins") {
     c.cors_origins.clear();
     std::stringstream in(value);

@@ -18,6 +18,7 @@ struct Config {
   std::string redis;     // empty: in-process rate limits and events
   std::string tls_cert;
   std::string tls_key;
+  std::string jwt_rsa_key;  // path of a PEM RSA private key; empty: HS256 with the data-dir secret
   std::vector<std::string> cors_origins;
   std::string log_level = "info";
   int io_threads = 1;
@@ -28,6 +29,26 @@ struct Config {
   int access_token_ttl = 900;     // seconds
   int refresh_grace_ms = 10'000;  // concurrent refreshes with one token within this share a pair
   std::string config_file;
+  // Mail and sign-in with OAuth providers (see README "Configuration").
+  std::string public_url;  // empty: http://localhost:<port>
+  std::string smtp_url;    // empty: mails are written to the log
+  std::string smtp_user;
+  std::string smtp_password;
+  std::string mail_from = "Open Design <no-reply@localhost>";
+  int reset_token_ttl = 3600;  // seconds; not in the README (tests shorten it)
+  // OAuth providers: enabled when both client id and secret are set. Empty endpoints mean the
+  // provider's real ones (auth/oauth.cpp); tests point them at a stand-in.
+  std::string oauth_google_client_id;
+  std::string oauth_google_client_secret;
+  std::string oauth_google_auth_url;
+  std::string oauth_google_token_url;
+  std::string oauth_google_userinfo_url;
+  std::string oauth_github_client_id;
+  std::string oauth_github_client_secret;
+  std::string oauth_github_auth_url;
+  std::string oauth_github_token_url;
+  std::string oauth_github_userinfo_url;
+  std::string oauth_github_emails_url;
 
   std::string database_url() const;
 };

@@ -17,6 +17,9 @@ namespace ji = json_input;
 
 constexpr size_t kMaxDisplayName = 100;
 constexpr size_t kAuthBodyLimit = 8 * 1024;
+constexpr size_t kMaxOneTimeToken = 256;
+
+}  // namespace
 
 nlohmann::json session_json(const Session& session) {
   return {{"user", to_json(session.user)},
@@ -26,6 +29,8 @@ nlohmann::json session_json(const Session& session) {
           {"refreshToken", session.tokens.refresh_token},
           {"refreshExpiresAt", rfc3339(session.tokens.refresh_expires_at)}};
 }
+
+namespace {
 
 std::string password_field(const nlohmann::json& body) {
   // Length rules for new passwords live in password_weakness; here only the hard byte bound.
@@ -86,6 +91,50 @@ void register_routes(http::Router& router, AuthService& service) {
                return Response::no_content();
              },
              {kAuthBodyLimit, "auth", ""});
+
+  router.add(
+      Method::Post, "/api/v1/auth/verify-email/request",
+      [&service](Request& req) {
+        service.request_email_verification(require_principal(req).user_id, req.remote_ip);
+        return Response::no_content();
+      },
+      login_class);
+
+  router.add(Method::Post, "/api/v1/auth/verify-email",
+             [&service](Request& req) {
+               auto body = ji::parse_object(req.body);
+               ji::reject_unknown_fields(body, {"token"});
+               auto token = ji::string_field(body, "token", true, 1, kMaxOneTimeToken);
+               return Response::json(200, to_json(service.verify_email(*token, req.remote_ip)));
+             },
+             {kAuthBodyLimit, "auth", ""});
+
+  router.add(
+      Method::Post, "/api/v1/auth/password/forgot",
+      [&service](Request& req) {
+        auto body = ji::parse_object(req.body);
+        ji::reject_unknown_fields(body, {"email"});
+        auto email = ji::string_field(body, "email", true, 1, 254);
+        service.request_password_reset(*email, req.remote_ip);
+        // The same answer whether or not the account exists.
+        return Response::json(
+            202, {{"message", "If an account has this email, a reset link is on its way."}});
+      },
+      login_class);
+
+  router.add(
+      Method::Post, "/api/v1/auth/password/reset",
+      [&service](Request& req) {
+        auto body = ji::parse_object(req.body);
+        ji::reject_unknown_fields(body, {"token", "password"});
+        auto token = ji::string_field(body, "token", true, 1, kMaxOneTimeToken);
+        service.reset_password(*token, password_field(body), req.remote_ip);
+        return Response::no_content();
+      },
+      login_class);
+
+  router.add(Method::Get, "/.well-known/jwks.json",
+             [&service](Request&) { return Response::json(200, service.jwks()); });
 
   router.add(Method::Get, "/api/v1/me", [&service](Request& req) {
     return Response::json(200, to_json(service.get_user(require_principal(req).user_id)));

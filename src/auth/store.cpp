@@ -52,11 +52,9 @@ void insert_refresh(db::Session& session, const RefreshToken& t) {
       {t.id, t.user_id, t.family_id, t.token_hash, t.created_at, t.expires_at});
 }
 
-}  // namespace
-
-void AuthStore::insert_user(const User& u) {
+void insert_user_row(db::Session& session, const User& u) {
   try {
-    db_.execute(
+    session.exec(
         "INSERT INTO users (id, email, password_hash, display_name, role, email_verified, "
         "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         {u.id, u.email, u.password_hash.empty() ? db::Param(nullptr) : db::Param(u.password_hash),
@@ -67,6 +65,26 @@ void AuthStore::insert_user(const User& u) {
     }
     throw;
   }
+}
+
+void insert_identity_row(db::Session& session, const OAuthIdentity& i) {
+  try {
+    session.exec(
+        "INSERT INTO oauth_identities (provider, subject, user_id, email, created_at) "
+        "VALUES ($1, $2, $3, $4, $5)",
+        {i.provider, i.subject, i.user_id, i.email, i.created_at});
+  } catch (const db::Error& e) {
+    if (e.kind() == db::Error::Kind::UniqueViolation) {
+      throw conflict("identity_taken", "This sign-in is linked to an account already.");
+    }
+    throw;
+  }
+}
+
+}  // namespace
+
+void AuthStore::insert_user(const User& u) {
+  db_.transaction([&](db::Session& s) { insert_user_row(s, u); });
 }
 
 std::optional<User> AuthStore::find_user_by_id(const std::string& id) {
@@ -179,6 +197,59 @@ std::optional<std::string> AuthStore::consume_one_time_token(const std::string& 
   return result.rows.front().text(0);
 }
 
+std::optional<std::string> AuthStore::peek_one_time_token(const std::string& token_hash,
+                                                          const std::string& purpose, int64_t now) {
+  auto result = db_.query(
+      "SELECT user_id FROM one_time_tokens WHERE token_hash = $1 AND purpose = $2 "
+      "AND used_at IS NULL AND expires_at > $3",
+      {token_hash, purpose, now});
+  if (result.empty()) return std::nullopt;
+  return result.rows.front().text(0);
+}
+
+std::optional<std::string> AuthStore::find_identity_user(const std::string& provider,
+                                                         const std::string& subject) {
+  auto result =
+      db_.query("SELECT user_id FROM oauth_identities WHERE provider = $1 AND subject = $2",
+                {provider, subject});
+  if (result.empty()) return std::nullopt;
+  return result.rows.front().text(0);
+}
+
+void AuthStore::insert_identity(const OAuthIdentity& identity) {
+  db_.transaction([&](db::Session& s) { insert_identity_row(s, identity); });
+}
+
+void AuthStore::insert_user_with_identity(const User& user, const OAuthIdentity& identity) {
+  db_.transaction([&](db::Session& s) {
+    insert_user_row(s, user);
+    insert_identity_row(s, identity);
+  });
+}
+
+void AuthStore::insert_oauth_state(const OAuthState& state, int64_t now) {
+  db_.transaction([&](db::Session& s) {
+    s.exec("DELETE FROM oauth_states WHERE expires_at < $1", {now});
+    s.exec(
+        "INSERT INTO oauth_states (state_hash, provider, code_verifier, redirect, expires_at) "
+        "VALUES ($1, $2, $3, $4, $5)",
+        {state.state_hash, state.provider, state.code_verifier, state.redirect, state.expires_at});
+  });
+}
+
+std::optional<OAuthState> AuthStore::take_oauth_state(const std::string& state_hash,
+                                                      const std::string& provider, int64_t now) {
+  auto result = db_.execute(
+      "DELETE FROM oauth_states WHERE state_hash = $1 AND provider = $2 "
+      "RETURNING code_verifier, redirect, expires_at",
+      {state_hash, provider});
+  if (result.empty()) return std::nullopt;
+  const db::Row& row = result.rows.front();
+  OAuthState state{state_hash, provider, row.text(0), row.text(1), row.integer(2)};
+  if (state.expires_at <= now) return std::nullopt;
+  return state;
+}
+
 void AuthStore::insert_audit(const AuditEntry& e) {
   db_.execute(
       "INSERT INTO audit_log (id, at, event, actor_id, subject_id, ip, details) "
@@ -208,6 +279,41 @@ std::vector<AuditEntry> AuthStore::list_audit(const std::string& after_id, int l
     entries.push_back(std::move(e));
   }
   return entries;
+}
+
+std::vector<RefreshToken> AuthStore::refresh_tokens_of(const std::string& user_id) {
+  auto result = db_.query(std::string("SELECT ") + kRefreshColumns +
+                              " FROM refresh_tokens WHERE user_id = $1 ORDER BY created_at, id",
+                          {user_id});
+  std::vector<RefreshToken> tokens;
+  for (const auto& row : result.rows) tokens.push_back(refresh_from_row(row));
+  return tokens;
+}
+
+std::vector<AuditEntry> AuthStore::audit_of(const std::string& user_id) {
+  auto result = db_.query(
+      "SELECT id, at, event, actor_id, subject_id, ip, details FROM audit_log "
+      "WHERE actor_id = $1 OR subject_id = $1 ORDER BY id",
+      {user_id});
+  std::vector<AuditEntry> entries;
+  for (const auto& row : result.rows) {
+    AuditEntry e{row.text(0), row.integer(1), row.text(2), row.text(3), row.text(4), row.text(5)};
+    e.details = nlohmann::json::parse(row.text(6), nullptr, false);
+    entries.push_back(std::move(e));
+  }
+  return entries;
+}
+
+std::vector<OAuthIdentity> AuthStore::identities_of(const std::string& user_id) {
+  auto result = db_.query(
+      "SELECT provider, subject, user_id, email, created_at FROM oauth_identities "
+      "WHERE user_id = $1 ORDER BY created_at, provider",
+      {user_id});
+  std::vector<OAuthIdentity> identities;
+  for (const auto& row : result.rows) {
+    identities.push_back({row.text(0), row.text(1), row.text(2), row.text(3), row.integer(4)});
+  }
+  return identities;
 }
 
 }  // namespace od::auth

@@ -40,6 +40,24 @@ struct RefreshToken {
   std::optional<int64_t> revoked_at;
 };
 
+// A sign-in identity at an OAuth provider, linked to a local user.
+struct OAuthIdentity {
+  std::string provider;
+  std::string subject;  // the provider's stable user id
+  std::string user_id;
+  std::string email;
+  int64_t created_at = 0;
+};
+
+// An OAuth sign-in between the redirect to the provider and its callback.
+struct OAuthState {
+  std::string state_hash;  // SHA-256 hex of the `state` parameter
+  std::string provider;
+  std::string code_verifier;  // PKCE
+  std::string redirect;       // app URL to return to; empty: answer with JSON
+  int64_t expires_at = 0;
+};
+
 struct AuditEntry {
   std::string id;
   int64_t at = 0;

@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/ids.h"
 #include "core/time.h"
+#include "events/topics.h"
 
 namespace od::projects {
 namespace {
@@ -35,8 +36,13 @@ std::string code_text(const nlohmann::json& code, const char* key) {
 }  // namespace
 
 ProjectsService::ProjectsService(ProjectStore& store, auth::AuthService& accounts,
-                                 ProjectsConfig config)
-    : store_(store), accounts_(accounts), config_(config) {}
+                                 ProjectsConfig config, events::EventBus* events)
+    : store_(store), accounts_(accounts), config_(config), events_(events) {}
+
+void ProjectsService::announce(const std::string& id, const std::string& type,
+                               nlohmann::json data) {
+  if (events_) events_->publish({events::project_topic(id), type, std::move(data), "", 0});
+}
 
 Visible ProjectsService::load(const Caller& caller, const std::string& id) {
   if (!is_valid_id(id)) throw not_found("project");
@@ -104,6 +110,9 @@ Version ProjectsService::make_version(const Project& project, const std::string&
 
 Visible ProjectsService::create(const auth::Principal& caller, ProjectInput input) {
   check_content(input);
+  // An access token outlives a deleted account by up to its TTL; the insert would break a
+  // foreign key.
+  if (!accounts_.exists(caller.user_id)) throw unauthorized("This account no longer exists.");
   Project p;
   if (input.from_template) {
     Visible tpl = load(caller, *input.from_template);
@@ -128,7 +137,7 @@ Visible ProjectsService::create(const auth::Principal& caller, ProjectInput inpu
   if (input.design) p.design = *input.design;
   if (input.code) p.code = *input.code;
   p.created_at = p.updated_at = now_ms();
-  Version first = make_version(p, caller.user_id, "created");
+  Version first = make_version(p, caller.user_id, input.version_label.value_or("created"));
   store_.insert(p, first);
   return {std::move(p), Access::Owner};
 }
@@ -152,6 +161,17 @@ Visible ProjectsService::update(const auth::Principal& caller, const std::string
   int64_t expected = p.revision;
   bool content_changed =
       (input.design && *input.design != p.design) || (input.code && *input.code != p.code);
+  std::vector<std::string> changed;
+  auto note = [&changed](const char* field, bool differs) {
+    if (differs) changed.push_back(field);
+  };
+  note("title", input.title && *input.title != p.title);
+  note("description", input.description && *input.description != p.description);
+  note("isPublic", input.is_public && *input.is_public != p.is_public);
+  note("isTemplate", input.is_template && *input.is_template != p.is_template);
+  note("tags", input.tags && *input.tags != p.tags);
+  note("designJson", input.design && *input.design != p.design);
+  note("code", input.code && *input.code != p.code);
   if (input.title) p.title = *input.title;
   if (input.description) p.description = *input.description;
   if (input.is_public) p.is_public = *input.is_public;
@@ -166,12 +186,19 @@ Visible ProjectsService::update(const auth::Principal& caller, const std::string
   if (!store_.update(p, expected, version ? &*version : nullptr, config_.keep_versions)) {
     throw ApiError(409, "revision_conflict", "The project changed meanwhile; reload it.");
   }
+  announce(id, "project.updated",
+           {{"revision", p.revision},
+            {"updatedAt", rfc3339(p.updated_at)},
+            {"changed", changed},
+            {"updatedBy", caller.user_id}});
+  if (version) announce(id, "project.version_created", {{"number", version->number}});
   return v;
 }
 
 void ProjectsService::remove(const auth::Principal& caller, const std::string& id) {
   require(caller, id, Access::Owner);
   store_.remove(id);
+  announce(id, "project.deleted", {{"deletedBy", caller.user_id}});
 }
 
 std::vector<Visible> ProjectsService::list(const Caller& caller, ListFilter filter) {
@@ -221,6 +248,8 @@ Member ProjectsService::add_member(const auth::Principal& caller, const std::str
   }
   Member m{user_id, role, now_ms()};
   store_.upsert_member(id, m);
+  announce(id, "project.member_changed",
+           {{"userId", user_id}, {"role", role}, {"changedBy", caller.user_id}});
   return m;
 }
 
@@ -229,6 +258,8 @@ void ProjectsService::remove_member(const auth::Principal& caller, const std::st
   // Members may leave on their own; removing someone else takes the owner.
   require(caller, id, caller.user_id == user_id ? Access::Viewer : Access::Owner);
   if (!store_.remove_member(id, user_id)) throw not_found("member");
+  announce(id, "project.member_changed",
+           {{"userId", user_id}, {"role", nullptr}, {"changedBy", caller.user_id}});
 }
 
 Visible ProjectsService::transfer(const auth::Principal& caller, const std::string& id,
@@ -237,6 +268,8 @@ Visible ProjectsService::transfer(const auth::Principal& caller, const std::stri
   if (!is_valid_id(new_owner_id) || !accounts_.exists(new_owner_id)) throw not_found("user");
   if (new_owner_id == v.project.owner_id) return v;
   store_.transfer(id, v.project.owner_id, new_owner_id, now_ms());
+  announce(id, "project.transferred",
+           {{"from", v.project.owner_id}, {"to", new_owner_id}, {"by", caller.user_id}});
   return load(caller, id);
 }
 
@@ -245,6 +278,7 @@ Version ProjectsService::snapshot(const auth::Principal& caller, const std::stri
   Visible v = require(caller, id, Access::Editor);
   Version version = make_version(v.project, caller.user_id, label);
   store_.insert_version(version, config_.keep_versions);
+  announce(id, "project.version_created", {{"number", version.number}});
   return version;
 }
 
@@ -313,6 +347,12 @@ Visible ProjectsService::restore(const auth::Principal& caller, const std::strin
   if (!store_.update(p, expected, &restored, config_.keep_versions)) {
     throw ApiError(409, "revision_conflict", "The project changed meanwhile; try again.");
   }
+  announce(id, "project.updated",
+           {{"revision", p.revision},
+            {"updatedAt", rfc3339(p.updated_at)},
+            {"changed", nlohmann::json::array({"designJson", "code"})},
+            {"updatedBy", caller.user_id}});
+  announce(id, "project.version_created", {{"number", restored.number}});
   return v;
 }
 

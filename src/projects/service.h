@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "auth/service.h"
+#include "events/bus.h"
 #include "projects/store.h"
 
 namespace od::projects {
@@ -27,6 +28,7 @@ struct ProjectInput {
   std::optional<nlohmann::json> design;
   std::optional<nlohmann::json> code;
   std::optional<std::string> from_template;  // create only: copy design and code from it
+  std::optional<std::string> version_label;  // create only: of the first version ("created")
   std::optional<int64_t> expected_revision;  // update only: 409 when the project moved on
 };
 
@@ -39,7 +41,9 @@ using Caller = std::optional<auth::Principal>;
 
 class ProjectsService {
  public:
-  ProjectsService(ProjectStore& store, auth::AuthService& accounts, ProjectsConfig config = {});
+  // With `events`, changes are announced on topic project:<id> (see announce()).
+  ProjectsService(ProjectStore& store, auth::AuthService& accounts, ProjectsConfig config = {},
+                  events::EventBus* events = nullptr);
 
   Visible create(const auth::Principal& caller, ProjectInput input);
   Visible get(const Caller& caller, const std::string& id);
@@ -66,6 +70,10 @@ class ProjectsService {
 
   // GDPR: everything a user owns, and its removal (their projects go with the account).
   std::vector<Project> owned_by(const std::string& user_id) { return store_.owned_by(user_id); }
+  // (project id, membership) of every project the user collaborates on.
+  std::vector<std::pair<std::string, Member>> memberships_of(const std::string& user_id) {
+    return store_.memberships_of(user_id);
+  }
 
  private:
   // The project and the caller's access, or 404 when the caller may not even know it exists.
@@ -74,10 +82,14 @@ class ProjectsService {
   void check_content(const ProjectInput& input) const;
   Version make_version(const Project& project, const std::string& created_by,
                        const std::string& label) const;
+  // Tells subscribers of project:<id> what happened, after it is stored. Ids, numbers and field
+  // names only, never design or code: clients refetch what they need (and are re-authorised).
+  void announce(const std::string& id, const std::string& type, nlohmann::json data);
 
   ProjectStore& store_;
   auth::AuthService& accounts_;
   ProjectsConfig config_;
+  events::EventBus* events_;
 };
 
 }  // namespace od::projects

@@ -236,4 +236,17 @@ std::vector<Project> ProjectStore::owned_by(const std::string& user_id) {
   return out;
 }
 
+std::vector<std::pair<std::string, Member>> ProjectStore::memberships_of(
+    const std::string& user_id) {
+  auto result = db_.query(
+      "SELECT project_id, role, added_at FROM project_members WHERE user_id = $1 "
+      "ORDER BY project_id",
+      {user_id});
+  std::vector<std::pair<std::string, Member>> out;
+  for (const auto& row : result.rows) {
+    out.emplace_back(row.text(0), Member{user_id, row.text(1), row.integer(2)});
+  }
+  return out;
+}
+
 }  // namespace od::projects

@@ -41,6 +41,8 @@ class ProjectStore {
 
   // Every project a user owns, for export and deletion.
   std::vector<Project> owned_by(const std::string& user_id);
+  // The projects a user is a member of (not owner): (project id, membership).
+  std::vector<std::pair<std::string, Member>> memberships_of(const std::string& user_id);
 
  private:
   db::Database& db_;

@@ -158,13 +158,13 @@ test('admins list users and change roles; others get 403; changes are audited', 
   const badLimit = await server.api('GET', '/api/v1/admin/users?limit=100000', { token: admin.access });
   assert.equal(badLimit.status, 400);
 
+  const selfPromote = await server.api('PATCH', `/api/v1/admin/users/${plain.id}`, { token: plain.access, json: { role: 'admin' } });
+  assert.equal(selfPromote.status, 403);
   const promote = await server.api('PATCH', `/api/v1/admin/users/${plain.id}`, { token: admin.access, json: { role: 'designer' } });
   assert.equal(promote.status, 200);
   assert.equal(promote.json.role, 'designer');
   const invalid = await server.api('PATCH', `/api/v1/admin/users/${plain.id}`, { token: admin.access, json: { role: 'god' } });
   assert.equal(invalid.status, 400);
-  const selfPromote = await server.api('PATCH', `/api/v1/admin/users/${plain.id}`, { token: plain.access, json: { role: 'admin' } });
-  assert.equal(selfPromote.status, 403);
   const audit = await server.api('GET', '/api/v1/admin/audit?event=role_changed', { token: admin.access });
   assert.ok(audit.json.items.some((e) => e.subjectId === plain.id && e.details.to === 'designer'));
   const logins = await server.api('GET', '/api/v1/admin/audit?event=login_failed', { token: admin.access });
@@ -190,4 +190,53 @@ test('access tokens expire', async () => {
     await shortLived.stop();
     shortLived.cleanup();
   }
+});
+
+test('ending sessions also ends the access tokens already handed out', async () => {
+  const user = await newUser(server);
+  const admin = await makeAdmin(server, await newUser(server, 'admin'));
+  // A role change: the token that carries the old role stops working.
+  const promote = await server.api('PATCH', `/api/v1/admin/users/${user.id}`,
+                                   { token: admin.access, json: { role: 'designer' } });
+  assert.equal(promote.status, 200);
+  const stale = await server.api('GET', '/api/v1/me', { token: user.access });
+  assert.equal(stale.status, 401);
+  assert.equal(stale.json.error.code, 'invalid_token');
+  // A new sign-in carries the new role and works.
+  const fresh = await server.api('POST', '/api/v1/auth/login', { json: { email: user.email, password: user.password } });
+  assert.equal((await server.api('GET', '/api/v1/me', { token: fresh.json.accessToken })).json.role, 'designer');
+  // Signing out everywhere ends that token too.
+  assert.equal((await server.api('POST', '/api/v1/auth/logout?all=true', { token: fresh.json.accessToken })).status, 204);
+  assert.equal((await server.api('GET', '/api/v1/me', { token: fresh.json.accessToken })).status, 401);
+});
+
+test('RS256: tokens verify against the published JWKS with an independent verifier', async () => {
+  const { generateKeyPairSync, createPublicKey, verify } = await import('node:crypto');
+  const { writeFileSync, mkdtempSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keyFile = join(mkdtempSync(join(tmpdir(), 'od-key-')), 'jwt.pem');
+  writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  const rsa = await startServer({ args: ['--jwt-rsa-key', keyFile] });
+  try {
+    const user = await newUser(rsa);
+    const jwks = await rsa.api('GET', '/.well-known/jwks.json');
+    assert.equal(jwks.status, 200);
+    assert.equal(jwks.json.keys.length, 1);
+    const [header, payload, signature] = user.access.split('.');
+    const head = JSON.parse(Buffer.from(header, 'base64url'));
+    assert.equal(head.alg, 'RS256');
+    const jwk = jwks.json.keys.find((k) => k.kid === head.kid);
+    assert.ok(jwk, 'the token names a published key');
+    const ok = verify('RSA-SHA256', Buffer.from(`${header}.${payload}`),
+                      createPublicKey({ key: jwk, format: 'jwk' }), Buffer.from(signature, 'base64url'));
+    assert.ok(ok, 'node:crypto verifies the signature with the JWKS key');
+    assert.equal((await rsa.api('GET', '/api/v1/me', { token: user.access })).status, 200);
+  } finally {
+    await rsa.stop();
+    rsa.cleanup();
+  }
+  const hs = await server.api('GET', '/.well-known/jwks.json');
+  assert.deepEqual(hs.json.keys, [], 'HS256 publishes no key');
 });

@@ -1,0 +1,95 @@
+#include "app/gdpr.h"
+
+#include <algorithm>
+#include <map>
+
+#include "core/time.h"
+
+namespace od::app {
+namespace {
+
+constexpr int kVersionPage = 100;
+
+nlohmann::json optional_time(const std::optional<int64_t>& at) {
+  return at ? nlohmann::json(rfc3339(*at)) : nlohmann::json(nullptr);
+}
+
+// One entry per sign-in: a refresh-token family is one session however often it was rotated.
+nlohmann::json sessions_json(const std::vector<auth::RefreshToken>& tokens) {
+  struct Span {
+    int64_t created = INT64_MAX, expires = 0;
+    std::optional<int64_t> revoked;
+  };
+  std::map<std::string, Span> families;
+  for (const auto& t : tokens) {
+    Span& s = families[t.family_id];
+    s.created = std::min(s.created, t.created_at);
+    s.expires = std::max(s.expires, t.expires_at);
+    if (t.revoked_at) s.revoked = std::max(s.revoked.value_or(0), *t.revoked_at);
+  }
+  std::vector<Span> spans;
+  for (const auto& [family, span] : families) spans.push_back(span);
+  std::sort(spans.begin(), spans.end(), [](auto& a, auto& b) { return a.created < b.created; });
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& s : spans) {
+    out.push_back({{"createdAt", rfc3339(s.created)},
+                   {"expiresAt", rfc3339(s.expires)},
+                   {"revokedAt", optional_time(s.revoked)}});
+  }
+  return out;
+}
+
+nlohmann::json project_json(projects::ProjectsService& projects, const auth::Principal& me,
+                            const projects::Project& project) {
+  nlohmann::json out = projects::to_json(project, projects::Access::Owner);
+  nlohmann::json versions = nlohmann::json::array();
+  int64_t before = INT64_MAX;
+  for (;;) {
+    auto page = projects.versions(me, project.id, before, kVersionPage);
+    for (const auto& v : page) versions.push_back(projects::to_json(v, true));
+    if (page.size() < kVersionPage) break;
+    before = page.back().number;
+  }
+  out["versions"] = versions;
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json export_user_data(auth::AuthService& accounts, projects::ProjectsService& projects,
+                                const auth::Principal& me) {
+  auth::User user = accounts.get_user(me.user_id);
+  nlohmann::json audit = nlohmann::json::array();
+  for (const auto& entry : accounts.audit_of(user.id)) audit.push_back(auth::to_json(entry));
+  nlohmann::json owned = nlohmann::json::array();
+  for (const auto& project : projects.owned_by(user.id)) {
+    owned.push_back(project_json(projects, me, project));
+  }
+  nlohmann::json memberships = nlohmann::json::array();
+  for (const auto& [project_id, member] : projects.memberships_of(user.id)) {
+    memberships.push_back(
+        {{"projectId", project_id}, {"role", member.role}, {"addedAt", rfc3339(member.added_at)}});
+  }
+  nlohmann::json identities = nlohmann::json::array();
+  for (const auto& identity : accounts.identities_of(user.id)) {
+    identities.push_back({{"provider", identity.provider},
+                          {"email", identity.email},
+                          {"linkedAt", rfc3339(identity.created_at)}});
+  }
+  return {{"format", "opendesign-user-export"},
+          {"formatVersion", 1},
+          {"exportedAt", rfc3339(now_ms())},
+          {"profile", auth::to_json(user)},
+          {"sessions", sessions_json(accounts.sessions_of(user.id))},
+          {"audit", audit},
+          {"projects", owned},
+          {"memberships", memberships},
+          {"identities", identities}};
+}
+
+void erase_user(auth::AuthService& accounts, const auth::Principal& me, const std::string& password,
+                const std::string& ip) {
+  accounts.delete_account(me.user_id, password, ip);
+}
+
+}  // namespace od::app

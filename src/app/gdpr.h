@@ -1,0 +1,27 @@
+// GDPR: the right of access (everything the server keeps about a user, as one JSON document) and
+// the right to erasure (the account and all it owns). Both span the auth and projects modules, so
+// they live in the composition layer and work only through those modules' services.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "auth/service.h"
+#include "projects/service.h"
+
+namespace od::app {
+
+// The caller's profile, sessions (timestamps only), audit entries, owned projects with every
+// version, memberships in other projects and linked OAuth identities. Never a password hash,
+// token hash or token.
+nlohmann::json export_user_data(auth::AuthService& accounts, projects::ProjectsService& projects,
+                                const auth::Principal& me);
+
+// Deletes the account after re-authentication (see AuthService::delete_account). Its projects
+// (with versions, tags and members), sessions, one-time tokens, identities and memberships go in
+// the same statement through ON DELETE CASCADE; the audit log is kept, with the ids as plain text,
+// because a security log that forgets deletions cannot explain them later.
+void erase_user(auth::AuthService& accounts, const auth::Principal& me, const std::string& password,
+                const std::string& ip);
+
+}  // namespace od::app

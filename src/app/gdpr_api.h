@@ -1,0 +1,13 @@
+// HTTP routes for the GDPR rights: GET /api/v1/me/export and DELETE /api/v1/me.
+#pragma once
+
+#include "auth/service.h"
+#include "http/router.h"
+#include "projects/service.h"
+
+namespace od::app {
+
+void register_gdpr_routes(http::Router& router, auth::AuthService& accounts,
+                          projects::ProjectsService& projects);
+
+}  // namespace od::app
