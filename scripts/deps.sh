@@ -6,7 +6,7 @@ set -euo pipefail
 build_packages=(
   g++ cmake ninja-build ccache pkg-config
   libboost-dev libssl-dev zlib1g-dev nlohmann-json3-dev libcli11-dev
-  libsqlite3-dev libpq-dev libhiredis-dev libsodium-dev libjwt-dev libcurl4-openssl-dev libzip-dev
+  libsqlite3-dev libpq-dev libhiredis-dev libsodium-dev libcurl4-openssl-dev libzip-dev
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -23,6 +23,7 @@
 #include "http/server.h"
 #include "projects/api.h"
 #include "projects/archive_api.h"
+#include "redis/client.h"
 
 namespace od::app {
 namespace {
@@ -83,9 +84,11 @@ Application::Application(Config config) : config_(std::move(config)) {
   oauth_ = std::make_unique<auth::OAuthService>(*accounts_, *auth_store_, oauth_providers(config_),
                                                 config_.cors_origins);
   events_ = events::make_event_bus(config_.redis);
+  share_access_revocations();
   project_store_ = std::make_unique<projects::ProjectStore>(*db_);
   projects_ = std::make_unique<projects::ProjectsService>(
-      *project_store_, *accounts_, projects::ProjectsConfig{}, events_.get());
+      *project_store_, *accounts_, projects::ProjectsConfig{.keep_versions = config_.keep_versions},
+      events_.get());
   // An event stream on project:<id> may read it exactly when ProjectsService::get lets the caller.
   auto can_read = [this](const auth::Principal& caller, const std::string& topic) {
     auto project_id = events::project_of_topic(topic);
@@ -103,6 +106,22 @@ Application::Application(Config config) : config_(std::move(config)) {
 
 Application::~Application() = default;
 
+// Access tokens are checked in memory on each instance, so a revocation (sign-out everywhere,
+// role change, deletion) must reach every instance: each publishes its own on the bus and applies
+// everyone's, its own included (applying twice is harmless).
+void Application::share_access_revocations() {
+  accounts_->set_revocation_listener([this](const std::string& user_id, int64_t at_ms) {
+    events_->publish(
+        {events::kAccountsTopic, "access_revoked", {{"userId", user_id}, {"at", at_ms}}});
+  });
+  revocations_ = events_->subscribe({events::kAccountsTopic}, [this](const events::Event& event) {
+    if (event.type != "access_revoked") return;
+    std::string user = event.data.value("userId", "");
+    int64_t at = event.data.value("at", int64_t{0});
+    if (!user.empty() && at > 0) accounts_->revoke_access_tokens(user, at);
+  });
+}
+
 void Application::register_routes(http::Router& router) {
   auth::register_routes(router, *accounts_);
   auth::register_oauth_routes(router, *oauth_);
@@ -110,17 +129,29 @@ void Application::register_routes(http::Router& router) {
   events::register_routes(router, *sse_hub_, *accounts_);
   projects::register_archive_routes(router, *projects_);
   register_gdpr_routes(router, *accounts_, *projects_);
-  register_system_routes(router, *db_);
+  std::vector<ReadinessCheck> checks = {{"database", [this] { return db_->ping(); }}};
+  if (!config_.redis.empty()) {
+    checks.push_back({"redis", [address = redis::parse_url(config_.redis)] {
+                        return redis::ping(address, std::chrono::milliseconds(500));
+                      }});
+  }
+  register_system_routes(router, std::move(checks));
 }
 
-int Application::serve() {
-  // Signals are taken by one thread with sigwait, so stopping runs in ordinary code rather than
-  // in a signal handler. The mask is set before any other thread starts, so all inherit it.
+sigset_t block_shutdown_signals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+int Application::serve() {
+  // SIGINT/SIGTERM are taken by one thread with sigwait, so stopping runs in ordinary code rather
+  // than in a signal handler. main() blocked them before any thread started (threads inherit the
+  // mask); blocking again here keeps serve() correct when called some other way.
+  sigset_t signals = block_shutdown_signals();
 
   http::Router router;
   register_routes(router);

@@ -2,6 +2,8 @@
 // together. `serve` and the CLI's admin commands share it, so both see the same storage.
 #pragma once
 
+#include <signal.h>
+
 #include <memory>
 
 #include "app/config.h"
@@ -33,6 +35,8 @@ class Application {
   projects::ProjectsService& projects() { return *projects_; }
 
  private:
+  void share_access_revocations();
+
   Config config_;
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<auth::AuthStore> auth_store_;
@@ -43,7 +47,13 @@ class Application {
   std::unique_ptr<projects::ProjectsService> projects_;
   // After projects_ and events_: its streams re-check access through them until it is gone.
   std::unique_ptr<events::SseHub> sse_hub_;
+  events::Subscription revocations_;  // applies other instances' access-token revocations
 };
+
+// Blocks SIGINT and SIGTERM in the calling thread and returns them. Call it before any thread
+// starts (threads inherit the mask), so only serve()'s signal thread ever receives them: a
+// thread created earlier with the signals unblocked would let SIGTERM kill the process undrained.
+sigset_t block_shutdown_signals();
 
 // The server's signing secret: read from <data_dir>/secret.key, created (0600) when missing.
 std::string load_or_create_secret(const std::string& data_dir);

@@ -82,6 +82,7 @@ const std::vector<ConfigKey>& config_keys() {
       {"jwt-rsa-key", "PEM RSA private key file: sign tokens with RS256 and publish a JWKS"},
       {"refresh-grace-ms",
        "window in which a just-rotated refresh token still returns its successor"},
+      {"keep-versions", "versions kept per project; older ones are dropped"},
       {"rate-limits", "overrides of the rate-limit table: rule=limit per minute, comma-separated"},
       {"public-url", "URL of the web app, for mailed links and OAuth callbacks"},
       {"smtp-url", "smtp://host:port or smtps://host:port; without it mails go to the log"},
@@ -117,6 +118,8 @@ void apply_setting(Config& c, const std::string& name, const std::string& value)
     c.access_token_ttl = parse_int(name, value, 1, 86400);
   else if (name == "refresh-grace-ms")
     c.refresh_grace_ms = parse_int(name, value, 0, 600'000);
+  else if (name == "keep-versions")
+    c.keep_versions = parse_int(name, value, 1, 10'000);
   else if (name == "db-pool")
     c.db_pool = parse_int(name, value, 1, 256);
   else if (name == "reset-token-ttl")

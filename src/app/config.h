@@ -27,6 +27,7 @@ struct Config {
   // Per-rule overrides of the rate-limit table, by rule name ("login_ip=1000,user_ai=50").
   std::map<std::string, int> rate_limits;
   int access_token_ttl = 900;     // seconds
+  int keep_versions = 100;        // project history kept per project
   int refresh_grace_ms = 10'000;  // concurrent refreshes with one token within this share a pair
   std::string config_file;
   // Mail and sign-in with OAuth providers (see README "Configuration").

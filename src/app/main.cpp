@@ -78,6 +78,7 @@ int main(int argc, char** argv) {
       std::cout << "restored " << archive << " into " << config.data_dir << "\n";
       return 0;
     }
+    if (serve->parsed()) od::app::block_shutdown_signals();  // before any thread starts
     od::app::Application app(config);
     if (serve->parsed()) return app.serve();
     if (migrate->parsed()) {

@@ -9,20 +9,25 @@ using http::Method;
 using http::Request;
 using http::Response;
 
-void register_system_routes(http::Router& router, db::Database& db) {
+void register_system_routes(http::Router& router, std::vector<ReadinessCheck> checks) {
   router.add(Method::Get, "/healthz", [](Request&) {
     return Response::json(200, {{"status", "ok"}});
   });
 
-  router.add(Method::Get, "/readyz", [&db](Request&) {
+  router.add(Method::Get, "/readyz", [checks = std::move(checks)](Request&) {
     // Ready means every dependency answers: a load balancer stops sending traffic otherwise.
-    bool database_ok = db.ping();
-    nlohmann::json checks = {{"database", database_ok ? "ok" : "unreachable"}};
-    if (!database_ok) {
-      throw ApiError(503, "not_ready", "A dependency is unreachable.", {{"checks", checks}})
+    nlohmann::json report = nlohmann::json::object();
+    bool all_ok = true;
+    for (const auto& check : checks) {
+      bool ok = check.ok();
+      report[check.name] = ok ? "ok" : "unreachable";
+      all_ok = all_ok && ok;
+    }
+    if (!all_ok) {
+      throw ApiError(503, "not_ready", "A dependency is unreachable.", {{"checks", report}})
           .with_retry_after(5);
     }
-    return Response::json(200, {{"status", "ok"}, {"checks", checks}});
+    return Response::json(200, {{"status", "ok"}, {"checks", report}});
   });
 
   router.add(Method::Get, "/metrics", [](Request&) {

@@ -1,9 +1,11 @@
 // Operational routes: liveness, readiness, Prometheus metrics and the OpenAPI document.
 #pragma once
 
+#include <functional>
+#include <string>
 #include <string_view>
+#include <vector>
 
-#include "db/database.h"
 #include "http/router.h"
 
 namespace od {
@@ -13,6 +15,12 @@ std::string_view openapi_document();
 
 namespace od::app {
 
-void register_system_routes(http::Router& router, db::Database& db);
+// A dependency /readyz asks: its name in the report, and a probe that answers quickly.
+struct ReadinessCheck {
+  std::string name;
+  std::function<bool()> ok;
+};
+
+void register_system_routes(http::Router& router, std::vector<ReadinessCheck> checks);
 
 }  // namespace od::app

@@ -19,8 +19,8 @@
 #include "core/log.h"
 #include "core/time.h"
 #include "events/bus.h"
-#include "events/redis_client.h"
 #include "events/subscriber_registry.h"
+#include "redis/client.h"
 
 namespace od::events {
 namespace {
@@ -49,7 +49,7 @@ std::string glob_escape(const std::string& text) {
 class RedisBus : public EventBus {
  public:
   RedisBus(const std::string& url, std::string channel_prefix)
-      : address_(parse_redis_url(url)), prefix_(std::move(channel_prefix)) {}
+      : address_(redis::parse_url(url)), prefix_(std::move(channel_prefix)) {}
 
   ~RedisBus() override {
     {
@@ -92,11 +92,11 @@ class RedisBus : public EventBus {
         if (publisher_failed_at_ && Clock::now() - *publisher_failed_at_ < kPublishRetryAfter) {
           return false;
         }
-        publisher_ = connect_redis(address_, kConnectTimeout, kPublishTimeout, error);
+        publisher_ = redis::connect(address_, kConnectTimeout, kPublishTimeout, error);
         if (!publisher_) break;
       }
-      if (redis_command(publisher_.get(), error, "PUBLISH %b %b", channel.data(), channel.size(),
-                        payload.data(), payload.size())) {
+      if (redis::command(publisher_.get(), error, "PUBLISH %b %b", channel.data(), channel.size(),
+                         payload.data(), payload.size())) {
         if (publisher_failed_at_) log::info("event bus: publishing to Redis again");
         publisher_failed_at_.reset();
         return true;
@@ -116,7 +116,7 @@ class RedisBus : public EventBus {
     bool in_outage = false;
     while (true) {
       std::string error;
-      RedisContextPtr context = subscribe_all(error);
+      redis::ContextPtr context = subscribe_all(error);
       bool serving = false;
       if (context) {
         std::lock_guard lock(reader_mutex_);
@@ -149,12 +149,12 @@ class RedisBus : public EventBus {
     }
   }
 
-  RedisContextPtr subscribe_all(std::string& error) {
+  redis::ContextPtr subscribe_all(std::string& error) {
     // No read timeout: the reader waits for messages as long as it takes.
-    RedisContextPtr context = connect_redis(address_, kConnectTimeout, milliseconds(0), error);
+    redis::ContextPtr context = redis::connect(address_, kConnectTimeout, milliseconds(0), error);
     if (!context) return nullptr;
     std::string pattern = glob_escape(prefix_) + "*";
-    if (!redis_command(context.get(), error, "PSUBSCRIBE %b", pattern.data(), pattern.size())) {
+    if (!redis::command(context.get(), error, "PSUBSCRIBE %b", pattern.data(), pattern.size())) {
       return nullptr;
     }
     return context;
@@ -168,7 +168,7 @@ class RedisBus : public EventBus {
         error = context->errstr;
         return;
       }
-      RedisReplyPtr reply(static_cast<redisReply*>(raw));
+      redis::ReplyPtr reply(static_cast<redisReply*>(raw));
       // A pattern message is ["pmessage", pattern, channel, payload].
       if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 4 ||
           reply->element[3]->type != REDIS_REPLY_STRING) {
@@ -193,12 +193,12 @@ class RedisBus : public EventBus {
     reader_changed_.notify_all();
   }
 
-  const RedisAddress address_;
+  const redis::Address address_;
   const std::string prefix_;
   const std::shared_ptr<SubscriberRegistry> registry_ = std::make_shared<SubscriberRegistry>();
 
   std::mutex publisher_mutex_;
-  RedisContextPtr publisher_;
+  redis::ContextPtr publisher_;
   std::optional<Clock::time_point> publisher_failed_at_;
 
   std::mutex reader_mutex_;

@@ -8,6 +8,8 @@
 namespace od::events {
 
 inline constexpr char kProjectTopicPrefix[] = "project:";
+// Account security events every instance must apply (e.g. access tokens revoked).
+inline constexpr char kAccountsTopic[] = "accounts";
 
 inline std::string project_topic(const std::string& project_id) {
   return kProjectTopicPrefix + project_id;

@@ -9,6 +9,7 @@
 #include "core/crypto.h"
 #include "core/log.h"
 #include "http/rate_limit.h"
+#include "redis/client.h"
 
 namespace od::http {
 namespace {
@@ -48,42 +49,6 @@ constexpr auto kCommandTimeout = std::chrono::milliseconds(500);
 constexpr auto kReconnectBackoff = std::chrono::seconds(1);
 constexpr auto kWarnEvery = std::chrono::minutes(1);
 
-struct ContextFree {
-  void operator()(redisContext* c) const { redisFree(c); }
-};
-struct ReplyFree {
-  void operator()(redisReply* r) const { freeReplyObject(r); }
-};
-using ContextPtr = std::unique_ptr<redisContext, ContextFree>;
-using ReplyPtr = std::unique_ptr<redisReply, ReplyFree>;
-
-struct RedisAddress {
-  std::string host;
-  int port = 6379;
-  int db = 0;
-};
-
-RedisAddress parse_url(const std::string& url) {
-  constexpr std::string_view kScheme = "redis://";
-  if (!std::string_view(url).starts_with(kScheme)) {
-    throw std::invalid_argument("Redis URL must start with redis://: " + url);
-  }
-  std::string rest = url.substr(kScheme.size());
-  RedisAddress a;
-  if (size_t slash = rest.find('/'); slash != std::string::npos) {
-    std::string db = rest.substr(slash + 1);
-    rest.resize(slash);
-    if (!db.empty()) a.db = std::stoi(db);
-  }
-  if (size_t colon = rest.rfind(':'); colon != std::string::npos) {
-    a.port = std::stoi(rest.substr(colon + 1));
-    rest.resize(colon);
-  }
-  if (rest.empty()) throw std::invalid_argument("Redis URL has no host: " + url);
-  a.host = rest;
-  return a;
-}
-
 // EVALSHA names a script by the SHA-1 of its text.
 std::string sha1_hex(std::string_view text) {
   unsigned char digest[SHA_DIGEST_LENGTH];
@@ -91,17 +56,12 @@ std::string sha1_hex(std::string_view text) {
   return crypto::hex_encode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
-timeval to_timeval(std::chrono::milliseconds ms) {
-  return timeval{static_cast<time_t>(ms.count() / 1000),
-                 static_cast<suseconds_t>((ms.count() % 1000) * 1000)};
-}
-
 // One connection behind a mutex: each take() is a single short round trip, so contention is
 // cheap next to the request it guards. On any error the connection is dropped and rebuilt.
 class RedisRateLimiter : public RateLimiter {
  public:
   explicit RedisRateLimiter(const std::string& url)
-      : address_(parse_url(url)), script_sha_(sha1_hex(kScript)) {}
+      : address_(redis::parse_url(url)), script_sha_(sha1_hex(kScript)) {}
 
   Decision take(const std::string& key, int limit, std::chrono::seconds window) override {
     std::lock_guard lock(mutex_);
@@ -124,21 +84,10 @@ class RedisRateLimiter : public RateLimiter {
       error = "Redis unreachable (backing off)";
       return false;
     }
-    ContextPtr c(
-        redisConnectWithTimeout(address_.host.c_str(), address_.port, to_timeval(kConnectTimeout)));
-    if (!c || c->err) {
-      error = c ? c->errstr : "cannot allocate redis context";
+    redis::ContextPtr c = redis::connect(address_, kConnectTimeout, kCommandTimeout, error);
+    if (!c) {
       failed_at_ = now;
       return false;
-    }
-    redisSetTimeout(c.get(), to_timeval(kCommandTimeout));
-    if (address_.db != 0) {
-      ReplyPtr r(static_cast<redisReply*>(redisCommand(c.get(), "SELECT %d", address_.db)));
-      if (!r || r->type == REDIS_REPLY_ERROR) {
-        error = r ? r->str : c->errstr;
-        failed_at_ = now;
-        return false;
-      }
     }
     context_ = std::move(c);
     failed_at_.reset();
@@ -150,7 +99,7 @@ class RedisRateLimiter : public RateLimiter {
     const std::string full_key = "od:ratelimit:" + key;
     const std::string limit_text = std::to_string(limit);
     const std::string window_text = std::to_string(std::max<int64_t>(1, window.count()) * 1000);
-    ReplyPtr reply(static_cast<redisReply*>(
+    redis::ReplyPtr reply(static_cast<redisReply*>(
         redisCommand(context_.get(), "EVALSHA %s 1 %b %s %s", script_sha_.c_str(), full_key.data(),
                      full_key.size(), limit_text.c_str(), window_text.c_str())));
     if (reply && reply->type == REDIS_REPLY_ERROR &&
@@ -186,10 +135,10 @@ class RedisRateLimiter : public RateLimiter {
               {{"host", address_.host}, {"port", address_.port}, {"error", error}});
   }
 
-  const RedisAddress address_;
+  const redis::Address address_;
   const std::string script_sha_;
   std::mutex mutex_;
-  ContextPtr context_;
+  redis::ContextPtr context_;
   std::optional<std::chrono::steady_clock::time_point> failed_at_;
   std::optional<std::chrono::steady_clock::time_point> warned_at_;
 };

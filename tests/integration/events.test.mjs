@@ -303,3 +303,30 @@ test('two server processes sharing Redis and PostgreSQL pass events between them
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('signing out everywhere on one node ends the access tokens on the other', async () => {
+  const redis = process.env.OD_TEST_REDIS_URL;
+  assert.ok(redis, 'OD_TEST_REDIS_URL is not set: run through scripts/test.sh');
+  const database = freshPostgresDatabase();
+  const dataDir = mkdtempSync(join(tmpdir(), 'od-it-revoke-'));
+  const args = ['--redis', redis];
+  const a = await startServer({ database, dataDir, args });
+  const b = await startServer({ database, dataDir, args });
+  try {
+    const user = await newUser(a, 'revoke');
+    assert.equal((await b.api('GET', '/api/v1/me', { token: user.access })).status, 200);
+    const out = await a.api('POST', '/api/v1/auth/logout?all=true', { token: user.access });
+    assert.equal(out.status, 204);
+    // The revocation travels over Redis: poll node B until it applies, with a deadline.
+    const deadline = Date.now() + 10_000;
+    let status = 200;
+    while (status === 200 && Date.now() < deadline) {
+      status = (await b.api('GET', '/api/v1/me', { token: user.access })).status;
+      if (status === 200) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(status, 401, 'node B refuses the token revoked on node A');
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

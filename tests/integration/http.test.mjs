@@ -188,3 +188,37 @@ test('SIGTERM drains and the process exits cleanly', async () => {
   assert.ok(s.logs.some((l) => l.msg === 'stopped'));
   s.cleanup();
 });
+
+test('readiness reports each dependency and answers 503 when one is down', async () => {
+  const redis = process.env.OD_TEST_REDIS_URL;
+  assert.ok(redis, 'OD_TEST_REDIS_URL is not set: run through scripts/test.sh');
+  const up = await startServer({ args: ['--redis', redis] });
+  try {
+    const ready = await up.api('GET', '/readyz');
+    assert.equal(ready.status, 200);
+    assert.deepEqual(ready.json.checks, { database: 'ok', redis: 'ok' });
+  } finally {
+    await up.stop();
+    up.cleanup();
+  }
+  // A port nothing listens on: bind one, note it, close it.
+  const net = await import('node:net');
+  const port = await new Promise((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+  const down = await startServer({ args: ['--redis', `redis://127.0.0.1:${port}`] });
+  try {
+    const ready = await down.api('GET', '/readyz');
+    assert.equal(ready.status, 503);
+    assert.equal(ready.json.error.code, 'not_ready');
+    assert.equal(ready.json.error.details.checks.redis, 'unreachable');
+    assert.ok(Number(ready.headers.get('retry-after')) >= 1);
+    assert.equal((await down.api('GET', '/healthz')).status, 200, 'alive even when not ready');
+  } finally {
+    await down.stop();
+    down.cleanup();
+  }
+});

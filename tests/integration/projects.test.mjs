@@ -226,3 +226,21 @@ test('bad project input is refused with 4xx and stores nothing', async () => {
   const notId = await server.api('GET', '/api/v1/projects/not-an-id', { token: me.access });
   assert.equal(notId.status, 404);
 });
+
+test('version history is bounded by --keep-versions', async () => {
+  const small = await startServer({ args: ['--keep-versions', '2'] });
+  try {
+    const me = await newUser(small, 'history');
+    const created = await small.api('POST', '/api/v1/projects', { token: me.access, json: { title: 'h', designJson: { n: 0 } } });
+    for (let n = 1; n <= 3; n++) {
+      const res = await small.api('PATCH', `/api/v1/projects/${created.json.id}`, { token: me.access, json: { designJson: { n } } });
+      assert.equal(res.status, 200);
+    }
+    const list = await small.api('GET', `/api/v1/projects/${created.json.id}/versions`, { token: me.access });
+    assert.deepEqual(list.json.items.map((v) => v.number), [4, 3]);
+    assert.equal((await small.api('GET', `/api/v1/projects/${created.json.id}/versions/1`, { token: me.access })).status, 404);
+  } finally {
+    await small.stop();
+    small.cleanup();
+  }
+});

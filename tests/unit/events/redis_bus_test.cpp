@@ -7,7 +7,7 @@
 #include "collector.h"
 #include "core/ids.h"
 #include "events/bus.h"
-#include "events/redis_client.h"
+#include "redis/client.h"
 
 namespace od::events {
 namespace {
@@ -91,9 +91,9 @@ TEST(RedisBus, SubscriberRecoversAfterRedisDropsIt) {
   ASSERT_TRUE(seen.wait_count(1));
 
   std::string error;
-  auto admin = connect_redis(parse_redis_url(url), 1000ms, 1000ms, error);
+  auto admin = redis::connect(redis::parse_url(url), 1000ms, 1000ms, error);
   ASSERT_TRUE(admin) << error;
-  auto killed = redis_command(admin.get(), error, "CLIENT KILL TYPE pubsub");
+  auto killed = redis::command(admin.get(), error, "CLIENT KILL TYPE pubsub");
   ASSERT_TRUE(killed) << error;
   ASSERT_GE(killed->integer, 1);
 
@@ -122,8 +122,8 @@ TEST(RedisBus, RejectsBadUrls) {
   EXPECT_THROW(make_redis_bus("http://localhost:6379"), std::invalid_argument);
   EXPECT_THROW(make_redis_bus("redis://:6379"), std::invalid_argument);
   EXPECT_THROW(make_redis_bus("redis://host:port"), std::invalid_argument);
-  EXPECT_EQ(parse_redis_url("redis://h:7/2").db, 2);
-  EXPECT_EQ(parse_redis_url("redis://h").port, 6379);
+  EXPECT_EQ(redis::parse_url("redis://h:7/2").db, 2);
+  EXPECT_EQ(redis::parse_url("redis://h").port, 6379);
 }
 
 }  // namespace

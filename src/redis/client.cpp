@@ -1,10 +1,10 @@
-#include "events/redis_client.h"
+#include "redis/client.h"
 
 #include <cstdarg>
 #include <stdexcept>
 #include <string_view>
 
-namespace od::events {
+namespace od::redis {
 namespace {
 
 timeval to_timeval(std::chrono::milliseconds ms) {
@@ -25,13 +25,13 @@ int parse_number(const std::string& text, const std::string& url) {
 
 }  // namespace
 
-RedisAddress parse_redis_url(const std::string& url) {
+Address parse_url(const std::string& url) {
   constexpr std::string_view kScheme = "redis://";
   if (!std::string_view(url).starts_with(kScheme)) {
     throw std::invalid_argument("Redis URL must start with redis://: " + url);
   }
   std::string rest = url.substr(kScheme.size());
-  RedisAddress address;
+  Address address;
   if (size_t slash = rest.find('/'); slash != std::string::npos) {
     std::string db = rest.substr(slash + 1);
     rest.resize(slash);
@@ -46,10 +46,9 @@ RedisAddress parse_redis_url(const std::string& url) {
   return address;
 }
 
-RedisContextPtr connect_redis(const RedisAddress& address,
-                              std::chrono::milliseconds connect_timeout,
-                              std::chrono::milliseconds command_timeout, std::string& error) {
-  RedisContextPtr context(
+ContextPtr connect(const Address& address, std::chrono::milliseconds connect_timeout,
+                   std::chrono::milliseconds command_timeout, std::string& error) {
+  ContextPtr context(
       redisConnectWithTimeout(address.host.c_str(), address.port, to_timeval(connect_timeout)));
   if (!context || context->err) {
     error = context ? context->errstr : "cannot allocate a Redis context";
@@ -58,16 +57,16 @@ RedisContextPtr connect_redis(const RedisAddress& address,
   // hiredis keeps the connect timeout for later I/O unless told otherwise; a zero timeval blocks.
   redisSetTimeout(context.get(), to_timeval(command_timeout));
   redisEnableKeepAlive(context.get());
-  if (address.db != 0 && !redis_command(context.get(), error, "SELECT %d", address.db)) {
+  if (address.db != 0 && !command(context.get(), error, "SELECT %d", address.db)) {
     return nullptr;
   }
   return context;
 }
 
-RedisReplyPtr redis_command(redisContext* context, std::string& error, const char* format, ...) {
+ReplyPtr command(redisContext* context, std::string& error, const char* format, ...) {
   va_list args;
   va_start(args, format);
-  RedisReplyPtr reply(static_cast<redisReply*>(redisvCommand(context, format, args)));
+  ReplyPtr reply(static_cast<redisReply*>(redisvCommand(context, format, args)));
   va_end(args);
   if (!reply) {
     error = context->errstr;
@@ -80,4 +79,10 @@ RedisReplyPtr redis_command(redisContext* context, std::string& error, const cha
   return reply;
 }
 
-}  // namespace od::events
+bool ping(const Address& address, std::chrono::milliseconds timeout) {
+  std::string error;
+  ContextPtr context = connect(address, timeout, timeout, error);
+  return context && command(context.get(), error, "PING");
+}
+
+}  // namespace od::redis
