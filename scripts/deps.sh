@@ -11,6 +11,7 @@ build_packages=(
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql redis-server openssl python3 wrk curl
+  chromium
 )
 
 wanted=("${build_packages[@]}")

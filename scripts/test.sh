@@ -14,8 +14,10 @@ work=$(mktemp -d /tmp/od-test.XXXXXX)
 chmod 755 "$work"  # the PostgreSQL cluster inside runs as the postgres user
 pg_dir="$work/pg"
 redis_pid=""
+s3_pid=""
 cleanup() {
   [[ -n "$redis_pid" ]] && kill "$redis_pid" 2>/dev/null || true
+  [[ -n "$s3_pid" ]] && kill "$s3_pid" 2>/dev/null || true
   [[ -d "$pg_dir" ]] && scripts/pg-cluster.sh stop "$pg_dir" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -34,6 +36,21 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 redis-cli -p "$redis_port" ping >/dev/null || { echo "redis-server did not answer" >&2; exit 1; }
+
+# A real S3-compatible server (npm s3rver, tests/support/s3rver.mjs) for the S3 blob store: it
+# needs tests/node_modules, so the npm install below is done here first when missing.
+if [[ ! -d tests/node_modules/s3rver ]]; then npm ci --prefix tests --no-audit --no-fund; fi
+node tests/support/s3rver.mjs > "$work/s3rver.json" 2> "$work/s3rver.log" &
+s3_pid=$!
+for _ in $(seq 1 100); do
+  [[ -s "$work/s3rver.json" ]] && break
+  kill -0 "$s3_pid" 2>/dev/null || { echo "s3rver failed to start" >&2; cat "$work/s3rver.log" >&2; exit 1; }
+  sleep 0.1
+done
+[[ -s "$work/s3rver.json" ]] || { echo "s3rver did not start" >&2; exit 1; }
+s3_field() { node -e "process.stdout.write(JSON.parse(require('fs').readFileSync('$work/s3rver.json','utf8'))['$1'])"; }
+export OD_TEST_S3_URL=$(s3_field url) OD_TEST_S3_BUCKET=$(s3_field bucket)
+export OD_TEST_S3_ACCESS_KEY=$(s3_field accessKey) OD_TEST_S3_SECRET_KEY=$(s3_field secretKey)
 
 export OD_TEST_POSTGRES_URL="$pg_url"
 export OD_TEST_REDIS_URL="redis://127.0.0.1:$redis_port"
@@ -56,7 +73,17 @@ for database in sqlite postgres; do
   OD_TEST_DATABASE=$database node --test --test-concurrency=1 tests/integration/ || status=1
 done
 
+echo "== design-to-code fidelity"
+# The real CLI's HTML rendered in headless Chromium (playwright-core): every node's box against
+# the design, over the corpus in tests/design2code/corpus/; prints the pass rate.
+node --test tests/design2code/ || status=1
+
 echo "== interop suites"
 # Yjs engine against the real yjs package: thousands of random edit histories (tests/interop/yjs).
 OD_YJS_RUNNER="$root/build/yjs_runner" node --test tests/interop/yjs/ || status=1
+# The collaboration server against the real yjs + y-websocket clients (tests/interop/collab),
+# once per database like the integration suites.
+for database in sqlite postgres; do
+  OD_TEST_DATABASE=$database node --test --test-concurrency=1 tests/interop/collab/ || status=1
+done
 exit $status

@@ -9,10 +9,14 @@
 #include <thread>
 
 #include "app/auth_setup.h"
+#include "app/design2code_api.h"
 #include "app/gdpr_api.h"
+#include "app/storage_setup.h"
 #include "app/system_api.h"
+#include "assets/api.h"
 #include "auth/api.h"
 #include "auth/request_auth.h"
+#include "collab/api.h"
 #include "core/crypto.h"
 #include "core/error.h"
 #include "core/log.h"
@@ -21,9 +25,12 @@
 #include "events/topics.h"
 #include "http/rate_limit.h"
 #include "http/server.h"
+#include "jobs/api.h"
+#include "jobs/noop_handler.h"
 #include "projects/api.h"
 #include "projects/archive_api.h"
 #include "redis/client.h"
+#include "storage/factory.h"
 
 namespace od::app {
 namespace {
@@ -102,6 +109,15 @@ Application::Application(Config config) : config_(std::move(config)) {
     }
   };
   sse_hub_ = std::make_unique<events::SseHub>(*events_, can_read);
+  collab_store_ = std::make_unique<collab::CollabStore>(*db_);
+  collab_hub_ = std::make_unique<collab::Hub>(*collab_store_, collab::HubOptions{});
+  build_jobs();
+  blobs_ = storage::make_blob_store(blob_store_config(config_));
+  asset_store_ = std::make_unique<assets::AssetStore>(*db_);
+  assets_ = std::make_unique<assets::AssetsService>(
+      *asset_store_, *blobs_, *projects_,
+      assets::AssetsConfig{.max_file_bytes = int64_t{config_.max_upload_mb} * 1024 * 1024,
+                           .quota_bytes = int64_t{config_.user_quota_mb} * 1024 * 1024});
 }
 
 Application::~Application() = default;
@@ -122,13 +138,45 @@ void Application::share_access_revocations() {
   });
 }
 
+// The job queue and its handlers. Engines add their job types here as they arrive.
+void Application::build_jobs() {
+  job_handlers_.add(std::make_unique<jobs::NoopHandler>());
+  job_store_ = std::make_unique<jobs::JobStore>(*db_);
+  // A job may name a project only when the submitter may read it (404 otherwise).
+  auto project_check = [this](const auth::Principal& caller, const std::string& project_id) {
+    projects_->get(caller, project_id);
+  };
+  jobs_ = std::make_unique<jobs::JobsService>(
+      *job_store_, job_handlers_,
+      jobs::JobsConfig{.max_in_flight_per_user = config_.max_jobs_in_flight}, events_.get(),
+      project_check);
+  if (config_.job_workers > 0) {
+    jobs::WorkerOptions options;
+    options.threads = config_.job_workers;
+    options.lease_ms = int64_t{config_.job_lease_seconds} * 1000;
+    options.reap_interval =
+        std::chrono::milliseconds(std::clamp<int64_t>(options.lease_ms / 4, 100, 5000));
+    options.idle_wait = std::chrono::milliseconds(config_.job_poll_ms);
+    job_workers_ = std::make_unique<jobs::JobWorkers>(*jobs_, options);
+    jobs_->set_submit_listener([this] { job_workers_->wake(); });
+    if (db_->dialect() == db::Dialect::Postgres) {
+      job_wakeup_ = std::make_unique<jobs::PgWakeup>(config_.database_url(),
+                                                     [this] { job_workers_->wake(); });
+    }
+  }
+}
+
 void Application::register_routes(http::Router& router) {
+  assets::register_routes(router, *assets_);
   auth::register_routes(router, *accounts_);
   auth::register_oauth_routes(router, *oauth_);
   projects::register_routes(router, *projects_);
   events::register_routes(router, *sse_hub_, *accounts_);
+  collab::register_routes(router, *collab_hub_, *projects_, *accounts_);
+  jobs::register_routes(router, *jobs_, *events_, *accounts_);
   projects::register_archive_routes(router, *projects_);
   register_gdpr_routes(router, *accounts_, *projects_);
+  register_design2code_routes(router);
   std::vector<ReadinessCheck> checks = {{"database", [this] { return db_->ping(); }}};
   if (!config_.redis.empty()) {
     checks.push_back({"redis", [address = redis::parse_url(config_.redis)] {
@@ -193,6 +241,12 @@ int Application::serve() {
   metrics::gauge_callback("db_pool_connections", {{"state", "in_use"}},
                           [this] { return db_->stats().in_use; });
   metrics::gauge_callback("db_pool_waiting", {}, [this] { return db_->stats().waiting; });
+  // Queue depth: read at scrape time (an indexed count), so it is right on every node.
+  for (const char* status : {jobs::kQueued, jobs::kRunning}) {
+    metrics::gauge_callback("jobs", {{"status", status}}, [this, status] {
+      return static_cast<double>(job_store_->count_by_status(status));
+    });
+  }
 
   uint16_t port = server.listen();
   // With --port 0 the real port is known only now; mailed links and OAuth callbacks need it.
@@ -203,6 +257,9 @@ int Application::serve() {
              {"tls", !config_.tls_cert.empty()},
              {"database", db_->dialect() == db::Dialect::Sqlite ? "sqlite" : "postgres"},
              {"dataDir", config_.data_dir}});
+  // Signals are blocked in this thread (above), so the workers inherit the mask.
+  if (job_workers_) job_workers_->start();
+  if (job_wakeup_) job_wakeup_->start();
   std::thread signal_thread([&server, signals] {
     int received = 0;
     sigwait(&signals, &received);
@@ -213,6 +270,9 @@ int Application::serve() {
   // run() also returns when the server stops for another reason: wake the signal thread.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
+  // Drain: running jobs finish, claimed ones not yet started go back to the queue.
+  if (job_wakeup_) job_wakeup_->stop();
+  if (job_workers_) job_workers_->stop();
   log::info("stopped");
   return 0;
 }

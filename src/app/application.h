@@ -7,12 +7,17 @@
 #include <memory>
 
 #include "app/config.h"
+#include "assets/service.h"
 #include "auth/oauth.h"
 #include "auth/service.h"
+#include "collab/hub.h"
 #include "db/database.h"
 #include "events/bus.h"
 #include "events/sse_hub.h"
 #include "http/router.h"
+#include "jobs/pg_wakeup.h"
+#include "jobs/service.h"
+#include "jobs/workers.h"
 #include "projects/service.h"
 
 namespace od::app {
@@ -33,9 +38,11 @@ class Application {
   db::Database& database() { return *db_; }
   auth::AuthService& accounts() { return *accounts_; }
   projects::ProjectsService& projects() { return *projects_; }
+  jobs::JobsService& jobs() { return *jobs_; }
 
  private:
   void share_access_revocations();
+  void build_jobs();
 
   Config config_;
   std::unique_ptr<db::Database> db_;
@@ -47,6 +54,19 @@ class Application {
   std::unique_ptr<projects::ProjectsService> projects_;
   // After projects_ and events_: its streams re-check access through them until it is gone.
   std::unique_ptr<events::SseHub> sse_hub_;
+  // After projects_ and db_: its rooms store updates until its queued work is done.
+  std::unique_ptr<collab::CollabStore> collab_store_;
+  std::unique_ptr<collab::Hub> collab_hub_;
+  jobs::HandlerRegistry job_handlers_;  // filled in the constructor, then read-only
+  std::unique_ptr<jobs::JobStore> job_store_;
+  std::unique_ptr<jobs::JobsService> jobs_;
+  // After jobs_ (destroyed before it), so no worker outlives the service it runs jobs for.
+  std::unique_ptr<jobs::JobWorkers> job_workers_;
+  // PostgreSQL only: wakes job_workers_ on submits from any node (destroyed before them).
+  std::unique_ptr<jobs::PgWakeup> job_wakeup_;
+  std::unique_ptr<storage::BlobStore> blobs_;  // after projects_: assets check access there
+  std::unique_ptr<assets::AssetStore> asset_store_;
+  std::unique_ptr<assets::AssetsService> assets_;
   events::Subscription revocations_;  // applies other instances' access-token revocations
 };
 

@@ -47,6 +47,12 @@ std::string Config::*string_setting(const std::string& name) {
       {"oauth-github-token-url", &Config::oauth_github_token_url},
       {"oauth-github-userinfo-url", &Config::oauth_github_userinfo_url},
       {"oauth-github-emails-url", &Config::oauth_github_emails_url},
+      {"s3-endpoint", &Config::s3_endpoint},
+      {"s3-bucket", &Config::s3_bucket},
+      {"s3-region", &Config::s3_region},
+      {"s3-access-key", &Config::s3_access_key},
+      {"s3-secret-key", &Config::s3_secret_key},
+      {"s3-addressing", &Config::s3_addressing},
   };
   auto it = fields.find(name);
   return it == fields.end() ? nullptr : it->second;
@@ -83,6 +89,10 @@ const std::vector<ConfigKey>& config_keys() {
       {"refresh-grace-ms",
        "window in which a just-rotated refresh token still returns its successor"},
       {"keep-versions", "versions kept per project; older ones are dropped"},
+      {"job-workers", "in-process job worker threads (0: this node runs no jobs)"},
+      {"max-jobs-in-flight", "queued and running jobs allowed per user"},
+      {"job-lease-seconds", "seconds after which a silent job worker's job is run again"},
+      {"job-poll-ms", "longest an idle job worker waits before looking for due jobs (retries)"},
       {"rate-limits", "overrides of the rate-limit table: rule=limit per minute, comma-separated"},
       {"public-url", "URL of the web app, for mailed links and OAuth callbacks"},
       {"smtp-url", "smtp://host:port or smtps://host:port; without it mails go to the log"},
@@ -101,6 +111,14 @@ const std::vector<ConfigKey>& config_keys() {
       {"oauth-github-token-url", "GitHub token endpoint"},
       {"oauth-github-userinfo-url", "GitHub user endpoint"},
       {"oauth-github-emails-url", "GitHub user emails endpoint"},
+      {"max-upload-mb", "largest uploaded asset, MiB"},
+      {"user-quota-mb", "storage quota per user for assets, MiB"},
+      {"s3-endpoint", "S3-compatible endpoint, scheme://host[:port] (default AWS)"},
+      {"s3-bucket", "store blobs in this S3 bucket instead of <data-dir>/blobs"},
+      {"s3-region", "S3 region for request signing"},
+      {"s3-access-key", "S3 access key id"},
+      {"s3-secret-key", "S3 secret access key"},
+      {"s3-addressing", "path (endpoint/bucket/key) or virtual (bucket.endpoint/key)"},
   };
   return keys;
 }
@@ -120,10 +138,22 @@ void apply_setting(Config& c, const std::string& name, const std::string& value)
     c.refresh_grace_ms = parse_int(name, value, 0, 600'000);
   else if (name == "keep-versions")
     c.keep_versions = parse_int(name, value, 1, 10'000);
+  else if (name == "job-workers")
+    c.job_workers = parse_int(name, value, 0, 256);
+  else if (name == "max-jobs-in-flight")
+    c.max_jobs_in_flight = parse_int(name, value, 1, 1'000'000);
+  else if (name == "job-lease-seconds")
+    c.job_lease_seconds = parse_int(name, value, 1, 86400);
+  else if (name == "job-poll-ms")
+    c.job_poll_ms = parse_int(name, value, 10, 3'600'000);
   else if (name == "db-pool")
     c.db_pool = parse_int(name, value, 1, 256);
   else if (name == "reset-token-ttl")
     c.reset_token_ttl = parse_int(name, value, 1, 86400);
+  else if (name == "max-upload-mb")
+    c.max_upload_mb = parse_int(name, value, 1, 2048);
+  else if (name == "user-quota-mb")
+    c.user_quota_mb = parse_int(name, value, 1, 100'000'000);
   else if (name == "cors-origins") {
     c.cors_origins.clear();
     std::stringstream in(value);

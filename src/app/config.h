@@ -28,6 +28,10 @@ struct Config {
   std::map<std::string, int> rate_limits;
   int access_token_ttl = 900;     // seconds
   int keep_versions = 100;        // project history kept per project
+  int job_workers = 4;            // in-process job workers started by serve; 0: none
+  int max_jobs_in_flight = 20;    // queued + running jobs per user
+  int job_lease_seconds = 30;     // a job worker silent this long is presumed dead
+  int job_poll_ms = 1000;         // idle job workers look for due jobs at least this often
   int refresh_grace_ms = 10'000;  // concurrent refreshes with one token within this share a pair
   std::string config_file;
   // Mail and sign-in with OAuth providers (see README "Configuration").
@@ -50,6 +54,15 @@ struct Config {
   std::string oauth_github_token_url;
   std::string oauth_github_userinfo_url;
   std::string oauth_github_emails_url;
+  // Assets and their blob store: local disk under <data_dir>/blobs unless an S3 bucket is set.
+  int max_upload_mb = 100;   // one uploaded file
+  int user_quota_mb = 1024;  // everything one user stores
+  std::string s3_endpoint;   // scheme://host[:port]; empty with a bucket: AWS
+  std::string s3_bucket;     // set: blobs go to S3
+  std::string s3_region = "us-east-1";
+  std::string s3_access_key;
+  std::string s3_secret_key;
+  std::string s3_addressing = "path";  // path | virtual
 
   std::string database_url() const;
 };

@@ -4,6 +4,7 @@
 
 #include "app/application.h"
 #include "app/backup.h"
+#include "app/design2code_cli.h"
 #include "core/error.h"
 #include "core/log.h"
 
@@ -63,11 +64,20 @@ int main(int argc, char** argv) {
   restore->add_option("file", archive, "archive written by backup")->required();
   add_config_flags(*restore, flags, config_file);
 
+  od::app::Design2CodeArgs d2c_args;
+  auto* d2c = cli.add_subcommand("design2code", "Compile a canvas document into code");
+  d2c->add_option("design", d2c_args.input, "canvas document (.json)")->required();
+  d2c->add_option("--target", d2c_args.target, "html");
+  d2c->add_option("-o,--output", d2c_args.output_dir, "directory to write")->required();
+  d2c->add_option("--frame", d2c_args.frame, "id or name of the top-level frame to compile");
+
   cli.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(cli, argc, argv);
 
   try {
+    // Needs no configuration, database or server: a pure compile of one file.
+    if (d2c->parsed()) return od::app::run_design2code(d2c_args, std::cout, std::cerr);
     if (cli.got_subcommand("version")) {
       std::cout << "opendesign " << OD_VERSION << "\n";
       return 0;

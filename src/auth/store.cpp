@@ -45,6 +45,18 @@ RefreshToken refresh_from_row(const db::Row& row) {
   return t;
 }
 
+constexpr const char* kAuditColumns = "id, at, event, actor_id, subject_id, ip, details";
+
+std::vector<AuditEntry> audit_from_rows(const db::Result& result) {
+  std::vector<AuditEntry> entries;
+  for (const auto& row : result.rows) {
+    AuditEntry e{row.text(0), row.integer(1), row.text(2), row.text(3), row.text(4), row.text(5)};
+    e.details = nlohmann::json::parse(row.text(6), nullptr, false);
+    entries.push_back(std::move(e));
+  }
+  return entries;
+}
+
 void insert_refresh(db::Session& session, const RefreshToken& t) {
   session.exec(
       "INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, created_at, expires_at) "
@@ -262,23 +274,11 @@ void AuthStore::insert_audit(const AuditEntry& e) {
 std::vector<AuditEntry> AuthStore::list_audit(const std::string& after_id, int limit,
                                               const std::string& event) {
   // Newest first: the cursor is the last id seen, and the next page holds older entries.
-  auto result = db_.query(
-      "SELECT id, at, event, actor_id, subject_id, ip, details FROM audit_log "
-      "WHERE ($1 = '' OR id < $1) AND ($2 = '' OR event = $2) ORDER BY id DESC LIMIT $3",
-      {after_id, event, limit});
-  std::vector<AuditEntry> entries;
-  for (const auto& row : result.rows) {
-    AuditEntry e;
-    e.id = row.text(0);
-    e.at = row.integer(1);
-    e.event = row.text(2);
-    e.actor_id = row.text(3);
-    e.subject_id = row.text(4);
-    e.ip = row.text(5);
-    e.details = nlohmann::json::parse(row.text(6), nullptr, false);
-    entries.push_back(std::move(e));
-  }
-  return entries;
+  return audit_from_rows(
+      db_.query(std::string("SELECT ") + kAuditColumns +
+                    " FROM audit_log WHERE ($1 = '' OR id < $1) AND ($2 = '' OR event = $2) "
+                    "ORDER BY id DESC LIMIT $3",
+                {after_id, event, limit}));
 }
 
 std::vector<RefreshToken> AuthStore::refresh_tokens_of(const std::string& user_id) {
@@ -291,17 +291,10 @@ std::vector<RefreshToken> AuthStore::refresh_tokens_of(const std::string& user_i
 }
 
 std::vector<AuditEntry> AuthStore::audit_of(const std::string& user_id) {
-  auto result = db_.query(
-      "SELECT id, at, event, actor_id, subject_id, ip, details FROM audit_log "
-      "WHERE actor_id = $1 OR subject_id = $1 ORDER BY id",
-      {user_id});
-  std::vector<AuditEntry> entries;
-  for (const auto& row : result.rows) {
-    AuditEntry e{row.text(0), row.integer(1), row.text(2), row.text(3), row.text(4), row.text(5)};
-    e.details = nlohmann::json::parse(row.text(6), nullptr, false);
-    entries.push_back(std::move(e));
-  }
-  return entries;
+  return audit_from_rows(db_.query(std::string("SELECT ") + kAuditColumns +
+                                       " FROM audit_log WHERE actor_id = $1 OR subject_id = $1 "
+                                       "ORDER BY id",
+                                   {user_id}));
 }
 
 std::vector<OAuthIdentity> AuthStore::identities_of(const std::string& user_id) {

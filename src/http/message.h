@@ -14,6 +14,8 @@
 
 namespace od::http {
 
+struct WebSocketUpgrade;  // http/websocket.h
+
 enum class Method { Get, Head, Post, Put, Patch, Delete, Options, Other };
 std::string_view method_name(Method m);
 
@@ -78,6 +80,8 @@ struct Response {
   // When set, the response is streamed (see StreamChannel); `body` is ignored. The handler gets
   // the channel from make_stream() and hands it to whatever produces events.
   std::shared_ptr<StreamChannel> stream;
+  // When set (only by Router::add_websocket routes), the connection is upgraded to WebSocket.
+  std::shared_ptr<WebSocketUpgrade> websocket;
 
   static Response json(int status, const nlohmann::json& value);
   static Response no_content();

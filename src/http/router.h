@@ -1,6 +1,7 @@
 // Route table: method + pattern ("/api/v1/projects/{id}") -> handler, with per-route limits.
 // Matching fills Request::params. A path that matches no pattern is a 404; a path that matches
 // with another method is a 405 with an Allow header (both in the JSON error envelope).
+// A last segment "{name...}" matches one or more remaining segments (joined with '/').
 #pragma once
 
 #include <functional>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "http/message.h"
+#include "http/websocket.h"
 
 namespace od::http {
 
@@ -29,6 +31,9 @@ struct Route {
 class Router {
  public:
   void add(Method method, std::string pattern, Handler handler, RouteOptions options = {});
+  // A GET route that upgrades to WebSocket (see http/websocket.h); a plain GET gets 426.
+  void add_websocket(std::string pattern, WebSocketHandler handler, RouteOptions options = {},
+                     WebSocketOptions websocket = {});
 
   struct Match {
     const Route* route = nullptr;  // null: no route for this method and path

@@ -31,6 +31,7 @@
 #include "core/worker_pool.h"
 #include "http/stream_channel.h"
 #include "http/url.h"
+#include "http/websocket_stream.h"
 
 namespace od::http {
 namespace {
@@ -52,6 +53,7 @@ constexpr char kUnmatchedRoute[] = "unmatched";
 struct Gauges {
   std::atomic<size_t> connections{0};
   std::atomic<size_t> streams{0};
+  std::atomic<size_t> websockets{0};
   std::atomic<size_t> workers_busy{0};
   std::atomic<size_t> queued{0};
 };
@@ -64,6 +66,7 @@ struct Connection {
   beast::tcp_stream* socket = nullptr;
   bool idle = false;
   std::shared_ptr<BufferedStream> stream;
+  std::shared_ptr<WebSocketConnection> websocket;
 };
 
 // Filled by a worker, handed back to the connection's strand; cancelling `signal` wakes it.
@@ -195,6 +198,7 @@ class Server::Impl {
                       "Time from a complete request to its response, by route and method.");
     metrics::describe("http_open_connections", "gauge", "Open client connections.");
     metrics::describe("http_open_streams", "gauge", "Open Server-Sent Events streams.");
+    metrics::describe("http_open_websockets", "gauge", "Open WebSocket sessions.");
     metrics::describe("http_workers_busy", "gauge", "HTTP workers running a request.");
     metrics::describe("http_worker_queue_depth", "gauge", "Requests waiting for an HTTP worker.");
     std::weak_ptr<Gauges> weak = gauges_;
@@ -206,6 +210,7 @@ class Server::Impl {
     };
     metrics::gauge_callback("http_open_connections", {}, reader(&Gauges::connections));
     metrics::gauge_callback("http_open_streams", {}, reader(&Gauges::streams));
+    metrics::gauge_callback("http_open_websockets", {}, reader(&Gauges::websockets));
     metrics::gauge_callback("http_workers_busy", {}, reader(&Gauges::workers_busy));
     metrics::gauge_callback("http_worker_queue_depth", {}, reader(&Gauges::queued));
   }
@@ -244,6 +249,7 @@ class Server::Impl {
     for_each_connection([](Connection& c) {
       if (c.idle && c.socket) c.socket->close();
       if (c.stream) c.stream->close();
+      if (c.websocket) c.websocket->close(close_code::kGoingAway, "server shutting down");
     });
     asio::steady_timer timer(acceptor_.get_executor());
     const auto deadline = Clock::now() + options_.drain_timeout;
@@ -401,12 +407,14 @@ class Server::Impl {
     }
 
     // The body: refused by its declared length without reading it, or read up to the limit.
+    bool has_body = false;  // then header_parser has been moved from
     auto declared = header_parser.content_length();
     if (declared && *declared > body_limit) {
       early_error.emplace(
           payload_too_large("The request body exceeds " + std::to_string(body_limit) + " bytes."));
       keep_alive = false;
     } else if (!header_parser.is_done()) {
+      has_body = true;
       if (auto expect = head[bhttp::field::expect]; beast::iequals(expect, "100-continue")) {
         bhttp::response<bhttp::empty_body> cont(bhttp::status::continue_, version);
         lowest(stream).expires_after(options_.body_timeout);
@@ -463,6 +471,10 @@ class Server::Impl {
 
     if (response.stream) {
       co_await write_stream(stream_ptr, conn, response, version);
+      co_return false;
+    }
+    if (response.websocket) {
+      if (!has_body) co_await run_websocket(stream_ptr, conn, head, std::move(response));
       co_return false;
     }
     if (stopping_) keep_alive = false;
@@ -582,6 +594,23 @@ class Server::Impl {
     conn.stream.reset();
     channel->finish();
     --gauges_->streams;
+  }
+
+  // Hands the connection over to WebSocket until it closes; Beast answers a malformed handshake
+  // with 400 itself.
+  template <typename Stream, typename Head>
+  asio::awaitable<void> run_websocket(const std::shared_ptr<Stream>& stream_ptr, Connection& conn,
+                                      const Head& head, Response response) {
+    auto upgrade = std::move(response.websocket);
+    response.headers.remove("Content-Type");  // set by the chain for bodies; a 101 has none
+    auto ws = std::make_shared<detail::WebSocketStream<Stream>>(stream_ptr, conn.executor,
+                                                                upgrade->options);
+    conn.websocket = ws;
+    ++gauges_->websockets;
+    if (stopping_) ws->close(close_code::kGoingAway, "server shutting down");
+    co_await ws->run(head, upgrade->session, response.headers);
+    --gauges_->websockets;
+    conn.websocket.reset();
   }
 
   // Stands in for the client's side of the conversation during a stream: ends (and wakes the

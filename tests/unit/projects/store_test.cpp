@@ -113,21 +113,21 @@ TEST_P(ProjectStoreTest, ListFiltersByScopeTagTextAndPages) {
     store.insert(p, v);
     ids.push_back(p.id);
   }
-  ListFilter mine{alice, "mine"};
+  ListFilter mine{.viewer_id = alice, .scope = "mine"};
   EXPECT_EQ(store.list(mine).size(), 4u);
-  ListFilter bobs{bob, "mine"};
+  ListFilter bobs{.viewer_id = bob, .scope = "mine"};
   EXPECT_EQ(store.list(bobs).size(), 0u);
-  ListFilter anyone{"", "public"};
+  ListFilter anyone{.viewer_id = "", .scope = "public"};
   EXPECT_EQ(store.list(anyone).size(), 1u);
-  ListFilter bob_all{bob, "all"};
+  ListFilter bob_all{.viewer_id = bob, .scope = "all"};
   EXPECT_EQ(store.list(bob_all).size(), 1u) << "only the public one";
   store.upsert_member(ids[1], {bob, "viewer", 5});
   EXPECT_EQ(store.list(bobs).size(), 1u) << "membership makes it his";
 
-  ListFilter tagged{alice, "mine"};
+  ListFilter tagged{.viewer_id = alice, .scope = "mine"};
   tagged.tag = "odd";
   EXPECT_EQ(store.list(tagged).size(), 2u);
-  ListFilter text{alice, "mine"};
+  ListFilter text{.viewer_id = alice, .scope = "mine"};
   text.text = "0% blue_";
   auto found = store.list(text);
   ASSERT_EQ(found.size(), 1u);
@@ -135,7 +135,7 @@ TEST_P(ProjectStoreTest, ListFiltersByScopeTagTextAndPages) {
   text.text = "_";
   EXPECT_EQ(store.list(text).size(), 1u) << "_ is literal, not a wildcard";
 
-  ListFilter page{alice, "mine"};
+  ListFilter page{.viewer_id = alice, .scope = "mine"};
   page.limit = 3;
   auto first = store.list(page);
   ASSERT_EQ(first.size(), 3u);

@@ -1,0 +1,12 @@
+// HTTP routes of the assets module: /api/v1/assets (upload, list), /api/v1/assets/{id}
+// (metadata, delete) and /api/v1/assets/{id}/content (bytes, with Range and a strong ETag).
+#pragma once
+
+#include "assets/service.h"
+#include "http/router.h"
+
+namespace od::assets {
+
+void register_routes(http::Router& router, AssetsService& service);
+
+}  // namespace od::assets

@@ -1,0 +1,158 @@
+#include "assets/service.h"
+
+#include <istream>
+#include <streambuf>
+
+#include "assets/sniff.h"
+#include "assets/svg_sanitizer.h"
+#include "core/crypto.h"
+#include "core/error.h"
+#include "core/ids.h"
+#include "core/log.h"
+#include "core/time.h"
+
+namespace od::assets {
+namespace {
+
+// Reads a string_view as a stream without copying it.
+class ViewBuffer : public std::streambuf {
+ public:
+  explicit ViewBuffer(std::string_view view) {
+    char* begin = const_cast<char*>(view.data());
+    setg(begin, begin, begin + view.size());
+  }
+};
+
+ApiError unsupported(const std::string& message) {
+  return ApiError(415, "unsupported_type", message);
+}
+
+std::string megabytes(int64_t bytes) { return std::to_string(bytes / (1024 * 1024)) + " MiB"; }
+
+}  // namespace
+
+AssetsService::AssetsService(AssetStore& store, storage::BlobStore& blobs,
+                             projects::ProjectsService& projects, AssetsConfig config)
+    : store_(store), blobs_(blobs), projects_(projects), config_(config) {}
+
+projects::Access AssetsService::project_access(const auth::Principal& caller,
+                                               const std::string& project_id) {
+  return projects_.get(caller, project_id).access;
+}
+
+Asset AssetsService::upload(const auth::Principal& caller, const UploadInput& input) {
+  if (static_cast<int64_t>(input.bytes.size()) > config_.max_file_bytes) {
+    throw payload_too_large("A file may be at most " + megabytes(config_.max_file_bytes) + ".");
+  }
+  if (input.bytes.empty()) throw validation_error("The file is empty.", {{"field", "body"}});
+  auto declared = canonical_type(input.declared_type);
+  if (!declared) {
+    throw unsupported("Accepted types: PNG, JPEG, WebP, GIF, SVG, MP4, WebM and MOV.");
+  }
+  auto sniffed = sniff_type(input.bytes.substr(0, 4096));
+  if (!sniffed || *sniffed != *declared) {
+    throw ApiError(415, "type_mismatch", "The file's content is not " + *declared + ".",
+                   {{"declared", *declared},
+                    {"detected", sniffed ? nlohmann::json(*sniffed) : nlohmann::json(nullptr)}});
+  }
+  std::string_view bytes = input.bytes;
+  std::optional<std::string> clean;
+  if (*sniffed == "image/svg+xml") {
+    clean = sanitize_svg(bytes);
+    if (!clean) throw ApiError(422, "invalid_svg", "The SVG is not well-formed markup.");
+    bytes = *clean;
+  }
+  if (input.project_id) {
+    if (project_access(caller, *input.project_id) < projects::Access::Editor) {
+      throw forbidden("Adding assets to this project needs editor access.");
+    }
+  }
+
+  Asset asset;
+  asset.id = new_id();
+  asset.owner_id = caller.user_id;
+  asset.project_id = input.project_id;
+  asset.filename = sanitize_filename(input.filename);
+  asset.content_type = *sniffed;
+  asset.size = static_cast<int64_t>(bytes.size());
+  asset.sha256 = crypto::sha256_hex(bytes);
+  // The row goes in first (pending), so a concurrent delete of another asset with the same bytes
+  // sees a reference and keeps the blob.
+  asset.status = "pending";
+  asset.created_at = now_ms();
+  if (!store_.insert_within_quota(asset, config_.quota_bytes)) {
+    throw ApiError(
+        413, "quota_exceeded",
+        "This upload would exceed your storage quota of " + megabytes(config_.quota_bytes) + ".");
+  }
+  try {
+    ViewBuffer buffer(bytes);
+    std::istream in(&buffer);
+    blobs_.put_stream(in, bytes.size(), asset.content_type);
+  } catch (const storage::StorageError& e) {
+    store_.remove(asset.id);
+    log::error("asset_store_failed", {{"assetId", asset.id}, {"error", e.what()}});
+    throw unavailable("The file store is not available; try again.");
+  }
+  store_.set_status(asset.id, "ready");
+  asset.status = "ready";
+  return asset;
+}
+
+Asset AssetsService::get(const Caller& caller, const std::string& id) {
+  auto asset = id.size() <= 64 ? store_.find(id) : std::nullopt;
+  if (!asset || !caller) throw not_found("asset");
+  if (asset->owner_id == caller->user_id || caller->is_admin()) return *asset;
+  if (asset->project_id) {
+    try {
+      if (project_access(*caller, *asset->project_id) >= projects::Access::Viewer) return *asset;
+    } catch (const ApiError& e) {
+      if (e.status() != 404) throw;
+    }
+  }
+  throw not_found("asset");
+}
+
+void AssetsService::read(const Asset& asset, std::ostream& out,
+                         std::optional<storage::ByteRange> range) {
+  bool found = false;
+  try {
+    found = blobs_.get(asset.sha256, out, range);
+  } catch (const storage::StorageError& e) {
+    log::error("asset_read_failed", {{"assetId", asset.id}, {"error", e.what()}});
+    throw unavailable("The file store is not available; try again.");
+  }
+  if (!found) {
+    log::error("asset_blob_missing", {{"assetId", asset.id}, {"sha256", asset.sha256}});
+    throw ApiError(410, "content_missing", "The asset's content is no longer stored.");
+  }
+}
+
+void AssetsService::remove(const auth::Principal& caller, const std::string& id) {
+  Asset asset = get(caller, id);
+  if (asset.owner_id != caller.user_id && !caller.is_admin()) {
+    throw forbidden("Only the asset's owner may delete it.");
+  }
+  if (!store_.remove(asset.id)) throw not_found("asset");
+  // Identical bytes are stored once: the blob goes with the last asset that uses it. A failure
+  // here leaves an unreferenced blob (harmless, reclaimable), never a row without bytes.
+  if (store_.references(asset.sha256) == 0) {
+    try {
+      blobs_.remove(asset.sha256);
+    } catch (const storage::StorageError& e) {
+      log::warn("asset_blob_not_removed", {{"sha256", asset.sha256}, {"error", e.what()}});
+    }
+  }
+}
+
+std::vector<Asset> AssetsService::list(const auth::Principal& caller,
+                                       const std::optional<std::string>& project_id,
+                                       const std::string& before_id, int limit) {
+  if (!project_id) return store_.list_by_owner(caller.user_id, before_id, limit);
+  if (project_access(caller, *project_id) < projects::Access::Viewer) {
+    throw not_found("project");
+  }
+  return store_.list_by_project(*project_id, before_id, limit);
+}
+
+}  // namespace od::assets

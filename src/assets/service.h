@@ -1,0 +1,62 @@
+// The rules of assets: what may be uploaded (accepted types decided by the bytes, SVG sanitised,
+// size and per-user quota), who may read (the owner, admins, and collaborators of the asset's
+// project) and delete (the owner, admins) it, and keeping the blob store and the table in step.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "assets/store.h"
+#include "auth/service.h"
+#include "projects/service.h"
+#include "storage/blob_store.h"
+
+namespace od::assets {
+
+struct AssetsConfig {
+  int64_t max_file_bytes = 100ll * 1024 * 1024;  // one upload
+  int64_t quota_bytes = 1024ll * 1024 * 1024;    // everything one user stores
+};
+
+struct UploadInput {
+  std::string filename;
+  std::string declared_type;  // the request's Content-Type
+  std::optional<std::string> project_id;
+  std::string_view bytes;
+};
+
+using Caller = std::optional<auth::Principal>;
+
+class AssetsService {
+ public:
+  AssetsService(AssetStore& store, storage::BlobStore& blobs, projects::ProjectsService& projects,
+                AssetsConfig config = {});
+
+  Asset upload(const auth::Principal& caller, const UploadInput& input);
+  // The asset, or 404 when the caller may not know it exists.
+  Asset get(const Caller& caller, const std::string& id);
+  // Writes the asset's bytes (or `range` of them) to `out`; `asset` must come from get().
+  void read(const Asset& asset, std::ostream& out,
+            std::optional<storage::ByteRange> range = std::nullopt);
+  void remove(const auth::Principal& caller, const std::string& id);
+  // The caller's own assets, or a project's (for anyone who may read the project's assets).
+  std::vector<Asset> list(const auth::Principal& caller,
+                          const std::optional<std::string>& project_id,
+                          const std::string& before_id, int limit);
+
+  const AssetsConfig& config() const { return config_; }
+
+ private:
+  // The caller's access to a project; 404 when they may not know it.
+  projects::Access project_access(const auth::Principal& caller, const std::string& project_id);
+
+  AssetStore& store_;
+  storage::BlobStore& blobs_;
+  projects::ProjectsService& projects_;
+  AssetsConfig config_;
+};
+
+}  // namespace od::assets

@@ -1,0 +1,35 @@
+// Runs tasks one at a time, in order, on a shared WorkerPool: a room's "strand" off the network
+// threads. Every change to a room goes through its queue, so the room needs no lock, and the
+// database writes and engine work it does never block a network thread. Bounded: a full queue
+// refuses the task so the caller can shed load instead of piling up memory.
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+
+#include "core/worker_pool.h"
+
+namespace od::collab {
+
+class SerialQueue : public std::enable_shared_from_this<SerialQueue> {
+ public:
+  SerialQueue(WorkerPool& pool, size_t max_pending) : pool_(pool), max_pending_(max_pending) {}
+
+  // False when the queue is full or the pool refused to run it. A `must_run` task (a leave, which
+  // frees what a join took) skips the bound, and runs on the caller's thread if the pool refuses.
+  bool post(std::function<void()> task, bool must_run = false);
+
+ private:
+  void drain();
+
+  WorkerPool& pool_;
+  const size_t max_pending_;
+  std::mutex mutex_;
+  std::deque<std::function<void()>> tasks_;
+  bool running_ = false;  // a drain() is scheduled or running
+};
+
+}  // namespace od::collab

@@ -1,0 +1,56 @@
+#include "collab/store.h"
+
+#include <stdexcept>
+
+#include "core/crypto.h"
+#include "core/time.h"
+
+namespace od::collab {
+namespace {
+
+std::string decode(const std::string& text) {
+  std::string bytes;
+  // Only this store writes the column, so bad text means the database was tampered with.
+  if (!crypto::base64url_decode(text, bytes)) {
+    throw std::runtime_error("collab_updates holds a row that is not base64url");
+  }
+  return bytes;
+}
+
+}  // namespace
+
+int64_t CollabStore::append(const std::string& room, const std::string& project_id,
+                            std::string_view update) {
+  int64_t seq = 0;
+  db_.transaction([&](db::Session& s) {
+    auto last = s.exec("SELECT COALESCE(MAX(seq), 0) FROM collab_updates WHERE room = $1", {room});
+    seq = last.first()->integer(0) + 1;
+    s.exec(
+        "INSERT INTO collab_updates (room, seq, project_id, data, created_at) "
+        "VALUES ($1, $2, $3, $4, $5)",
+        {room, seq, project_id, crypto::base64url_encode(update), now_ms()});
+  });
+  return seq;
+}
+
+std::vector<StoredUpdate> CollabStore::load(const std::string& room) {
+  auto result =
+      db_.query("SELECT seq, data FROM collab_updates WHERE room = $1 ORDER BY seq", {room});
+  std::vector<StoredUpdate> out;
+  out.reserve(result.rows.size());
+  for (const auto& row : result.rows) out.push_back({row.integer(0), decode(row.text(1))});
+  return out;
+}
+
+void CollabStore::compact(const std::string& room, const std::string& project_id,
+                          int64_t through_seq, std::string_view merged) {
+  db_.transaction([&](db::Session& s) {
+    s.exec("DELETE FROM collab_updates WHERE room = $1 AND seq <= $2", {room, through_seq});
+    s.exec(
+        "INSERT INTO collab_updates (room, seq, project_id, data, created_at) "
+        "VALUES ($1, $2, $3, $4, $5)",
+        {room, through_seq, project_id, crypto::base64url_encode(merged), now_ms()});
+  });
+}
+
+}  // namespace od::collab

@@ -1,0 +1,51 @@
+// What a job type is: a JobHandler registered under its type name. Engines implement handlers
+// and the composition root (Application) registers them; the queue knows nothing of engines.
+//
+// Failure contract: a handler that throws ApiError fails the job with that error's code, for good
+// when it is a 4xx (the input is wrong; retrying cannot help) and as a retryable attempt when it
+// is a 5xx; any other exception is a retryable attempt.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace od::jobs {
+
+// A running job as its handler sees it. Calls are cheap enough for a loop's every step, and they
+// are the job's heartbeat: a handler must call progress() or cancelled() at least every third of
+// the lease (--job-lease-seconds), or its job is presumed lost and run again elsewhere.
+class JobContext {
+ public:
+  virtual ~JobContext() = default;
+  virtual const nlohmann::json& input() const = 0;
+  virtual const std::string& job_id() const = 0;
+  // Reports progress (clamped to 0..100) and extends the lease.
+  virtual void progress(int percent, const std::string& message) = 0;
+  // True once the owner asked to cancel: the handler should stop and return soon (what it returns
+  // is discarded and the job ends canceled).
+  virtual bool cancelled() = 0;
+};
+
+class JobHandler {
+ public:
+  virtual ~JobHandler() = default;
+  virtual std::string type() const = 0;
+  // Runs one attempt and returns the (small) JSON result.
+  virtual nlohmann::json run(JobContext& context) = 0;
+};
+
+// The job types this server runs. Filled once at start-up, then only read (no locking).
+class HandlerRegistry {
+ public:
+  void add(std::unique_ptr<JobHandler> handler);
+  JobHandler* find(const std::string& type) const;
+  std::vector<std::string> types() const;
+
+ private:
+  std::map<std::string, std::unique_ptr<JobHandler>> handlers_;
+};
+
+}  // namespace od::jobs

@@ -1,0 +1,304 @@
+#include "jobs/store.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace od::jobs {
+namespace {
+
+constexpr const char* kColumns =
+    "id, type, owner_id, project_id, input, input_hash, idempotency_key, status, priority, "
+    "run_after, attempts, max_attempts, lease_owner, lease_expires_at, heartbeat_at, progress, "
+    "progress_message, result, error_code, error_message, cancel_requested, event_seq, "
+    "created_at, started_at, finished_at";
+
+constexpr int64_t kMaxRetryDelayMs = 3600 * 1000;
+
+nlohmann::json parse_stored(const std::string& text) {
+  auto value = nlohmann::json::parse(text, nullptr, false);
+  return value.is_discarded() ? nlohmann::json(nullptr) : value;
+}
+
+Job job_from_row(const db::Row& row) {
+  Job j;
+  j.id = row.text(0);
+  j.type = row.text(1);
+  j.owner_id = row.text(2);
+  j.project_id = row.optional_text(3);
+  j.input = parse_stored(row.text(4));
+  j.input_hash = row.text(5);
+  j.idempotency_key = row.optional_text(6);
+  j.status = row.text(7);
+  j.priority = static_cast<int>(row.integer(8));
+  j.run_after = row.integer(9);
+  j.attempts = static_cast<int>(row.integer(10));
+  j.max_attempts = static_cast<int>(row.integer(11));
+  j.lease_owner = row.text(12);
+  j.lease_expires_at = row.integer(13);
+  j.heartbeat_at = row.integer(14);
+  j.progress = static_cast<int>(row.integer(15));
+  j.progress_message = row.text(16);
+  if (auto result = row.optional_text(17)) j.result = parse_stored(*result);
+  j.error_code = row.text(18);
+  j.error_message = row.text(19);
+  j.cancel_requested = row.boolean(20);
+  j.event_seq = row.integer(21);
+  j.created_at = row.integer(22);
+  j.started_at = row.integer(23);
+  j.finished_at = row.integer(24);
+  return j;
+}
+
+std::optional<Job> first_job(const db::Result& result) {
+  if (result.empty()) return std::nullopt;
+  return job_from_row(result.rows.front());
+}
+
+std::vector<Job> all_jobs(const db::Result& result) {
+  std::vector<Job> out;
+  out.reserve(result.rows.size());
+  for (const auto& row : result.rows) out.push_back(job_from_row(row));
+  return out;
+}
+
+LeaseState lease_state(const db::Result& result) {
+  if (result.empty()) return {};
+  return {true, result.rows.front().boolean(0), result.rows.front().integer(1)};
+}
+
+std::string returning() { return std::string(" RETURNING ") + kColumns; }
+
+}  // namespace
+
+int64_t retry_delay_ms(int attempt, double jitter) {
+  int exponent = std::clamp(attempt - 1, 0, 20);
+  auto base = std::min<int64_t>(int64_t{1000} << exponent, kMaxRetryDelayMs);
+  return static_cast<int64_t>(std::llround(static_cast<double>(base) * jitter));
+}
+
+bool JobStore::insert(const Job& j) {
+  try {
+    // On PostgreSQL the insert also notifies the workers of every node (see PgWakeup); NOTIFY in
+    // the transaction is delivered only when the job is committed and visible.
+    db_.transaction([&](db::Session& s) {
+      s.exec(
+          "INSERT INTO jobs (id, type, owner_id, project_id, input, input_hash, idempotency_key, "
+          "status, priority, run_after, attempts, max_attempts, created_at) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12)",
+          {j.id, j.type, j.owner_id, j.project_id, j.input.dump(), j.input_hash, j.idempotency_key,
+           j.status, j.priority, j.run_after, j.max_attempts, j.created_at});
+      if (db_.dialect() == db::Dialect::Postgres) s.exec("SELECT pg_notify('jobs', '')");
+    });
+    return true;
+  } catch (const db::Error& e) {
+    if (e.kind() == db::Error::Kind::UniqueViolation && j.idempotency_key) return false;
+    throw;
+  }
+}
+
+std::optional<Job> JobStore::find(const std::string& id) {
+  return first_job(db_.query(std::string("SELECT ") + kColumns + " FROM jobs WHERE id = $1", {id}));
+}
+
+std::optional<Job> JobStore::find_by_key(const std::string& owner_id, const std::string& key) {
+  return first_job(db_.query(
+      std::string("SELECT ") + kColumns + " FROM jobs WHERE owner_id = $1 AND idempotency_key = $2",
+      {owner_id, key}));
+}
+
+std::optional<Job> JobStore::find_done_by_hash(const std::string& owner_id, const std::string& hash,
+                                               int64_t since) {
+  return first_job(db_.query(std::string("SELECT ") + kColumns +
+                                 " FROM jobs WHERE owner_id = $1 AND input_hash = $2 AND "
+                                 "status = 'done' AND finished_at >= $3 "
+                                 "ORDER BY finished_at DESC LIMIT 1",
+                             {owner_id, hash, since}));
+}
+
+int64_t JobStore::count_in_flight(const std::string& owner_id) {
+  auto result =
+      db_.query("SELECT COUNT(*) FROM jobs WHERE owner_id = $1 AND status IN ('queued', 'running')",
+                {owner_id});
+  return result.rows.front().integer(0);
+}
+
+int64_t JobStore::count_by_status(const std::string& status) {
+  return db_.query("SELECT COUNT(*) FROM jobs WHERE status = $1", {status}).rows.front().integer(0);
+}
+
+std::vector<Job> JobStore::list(const ListFilter& f) {
+  db::Params params;
+  auto arg = [&params](db::Param value) {
+    params.push_back(std::move(value));
+    return "$" + std::to_string(params.size());
+  };
+  std::string sql =
+      std::string("SELECT ") + kColumns + " FROM jobs WHERE owner_id = " + arg(f.owner_id);
+  if (!f.status.empty()) sql += " AND status = " + arg(f.status);
+  if (!f.type.empty()) sql += " AND type = " + arg(f.type);
+  if (!f.before_id.empty()) sql += " AND id < " + arg(f.before_id);
+  sql += " ORDER BY id DESC LIMIT " + arg(f.limit);
+  return all_jobs(db_.query(sql, params));
+}
+
+std::vector<Job> JobStore::claim(const std::string& worker, const std::vector<std::string>& types,
+                                 int limit, int64_t now, int64_t lease_ms) {
+  if (types.empty() || limit <= 0) return {};
+  db::Params params = {worker, now + lease_ms, now, limit};
+  std::string in_types;
+  for (const auto& type : types) {
+    params.emplace_back(type);
+    in_types += (in_types.empty() ? "$" : ", $") + std::to_string(params.size());
+  }
+  std::string pick =
+      "SELECT id FROM jobs WHERE status = 'queued' AND run_after <= $3 AND type IN (" + in_types +
+      ") ORDER BY priority DESC, run_after, id LIMIT $4";
+  // PostgreSQL: rows another worker is claiming are skipped, not waited for. SQLite: the
+  // statement runs under the single write lock, so the picked rows cannot be taken meanwhile.
+  // Either way the outer UPDATE finds the rows by primary key; repeating the status test there
+  // would make SQLite scan every queued row.
+  if (db_.dialect() == db::Dialect::Postgres) pick += " FOR UPDATE SKIP LOCKED";
+  std::string sql =
+      "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = $1, "
+      "lease_expires_at = $2, heartbeat_at = $3, started_at = COALESCE(started_at, $3), "
+      "event_seq = event_seq + 1 WHERE id IN (" +
+      pick + ")" + returning();
+  auto jobs = all_jobs(db_.execute(sql, params));
+  std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) {
+    return a.priority != b.priority ? a.priority > b.priority : a.id < b.id;
+  });
+  return jobs;
+}
+
+LeaseState JobStore::heartbeat(const std::string& id, const std::string& worker, int64_t now,
+                               int64_t lease_ms) {
+  return lease_state(
+      db_.execute("UPDATE jobs SET heartbeat_at = $3, lease_expires_at = $4 "
+                  "WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING "
+                  "cancel_requested, event_seq",
+                  {id, worker, now, now + lease_ms}));
+}
+
+bool JobStore::cancel_requested(const std::string& id) {
+  auto result = db_.query("SELECT cancel_requested FROM jobs WHERE id = $1", {id});
+  return !result.empty() && result.rows.front().boolean(0);
+}
+
+LeaseState JobStore::progress(const std::string& id, const std::string& worker, int percent,
+                              const std::string& message, int64_t now, int64_t lease_ms) {
+  return lease_state(
+      db_.execute("UPDATE jobs SET progress = $3, progress_message = $4, heartbeat_at = $5, "
+                  "lease_expires_at = $6, event_seq = event_seq + 1 "
+                  "WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING "
+                  "cancel_requested, event_seq",
+                  {id, worker, std::clamp(percent, 0, 100), message, now, now + lease_ms}));
+}
+
+bool JobStore::complete(const std::string& id, const std::string& worker,
+                        const nlohmann::json& result, int64_t now) {
+  return db_.execute(
+                "UPDATE jobs SET status = 'done', result = $3, progress = 100, finished_at = $4, "
+                "lease_owner = NULL, lease_expires_at = NULL, event_seq = event_seq + 1 "
+                "WHERE id = $1 AND lease_owner = $2 AND status = 'running'",
+                {id, worker, result.dump(), now})
+             .affected_rows > 0;
+}
+
+std::optional<Job> JobStore::fail(const std::string& id, const std::string& worker,
+                                  const std::string& code, const std::string& message,
+                                  bool retryable, int64_t now, double jitter) {
+  std::optional<Job> out;
+  db_.transaction([&](db::Session& s) {
+    auto current = s.exec(
+        "SELECT attempts, max_attempts FROM jobs WHERE id = $1 AND lease_owner = $2 AND "
+        "status = 'running'" +
+            std::string(db_.dialect() == db::Dialect::Postgres ? " FOR UPDATE" : ""),
+        {id, worker});
+    if (current.empty()) return;
+    int attempts = static_cast<int>(current.rows.front().integer(0));
+    int max_attempts = static_cast<int>(current.rows.front().integer(1));
+    db::Result changed;
+    if (retryable && attempts < max_attempts) {
+      changed = s.exec(
+          "UPDATE jobs SET status = 'queued', run_after = $2, error_code = $3, "
+          "error_message = $4, lease_owner = NULL, lease_expires_at = NULL, "
+          "event_seq = event_seq + 1 WHERE id = $1" +
+              returning(),
+          {id, now + retry_delay_ms(attempts, jitter), code, message});
+    } else {
+      changed = s.exec(
+          "UPDATE jobs SET status = 'failed', error_code = $2, error_message = $3, "
+          "finished_at = $4, lease_owner = NULL, lease_expires_at = NULL, "
+          "event_seq = event_seq + 1 WHERE id = $1" +
+              returning(),
+          {id, code, message, now});
+    }
+    out = first_job(changed);
+  });
+  return out;
+}
+
+bool JobStore::finish_canceled(const std::string& id, const std::string& worker, int64_t now) {
+  return db_.execute(
+                "UPDATE jobs SET status = 'canceled', finished_at = $3, lease_owner = NULL, "
+                "lease_expires_at = NULL, event_seq = event_seq + 1 "
+                "WHERE id = $1 AND lease_owner = $2 AND status = 'running'",
+                {id, worker, now})
+             .affected_rows > 0;
+}
+
+bool JobStore::release(const std::string& id, const std::string& worker) {
+  return db_.execute(
+                "UPDATE jobs SET status = 'queued', attempts = attempts - 1, lease_owner = NULL, "
+                "lease_expires_at = NULL, event_seq = event_seq + 1 "
+                "WHERE id = $1 AND lease_owner = $2 AND status = 'running'",
+                {id, worker})
+             .affected_rows > 0;
+}
+
+std::vector<Job> JobStore::requeue_expired(int64_t now) {
+  // A job its owner asked to cancel stays canceled; one whose last attempt's worker vanished is
+  // dead-lettered rather than run again.
+  auto canceled = all_jobs(
+      db_.execute("UPDATE jobs SET status = 'canceled', finished_at = $1, lease_owner = NULL, "
+                  "lease_expires_at = NULL, event_seq = event_seq + 1 "
+                  "WHERE status = 'running' AND lease_expires_at < $1 AND cancel_requested = 1" +
+                      returning(),
+                  {now}));
+  auto failed = all_jobs(db_.execute(
+      "UPDATE jobs SET status = 'failed', error_code = 'lease_expired', "
+      "error_message = 'The worker running the job stopped responding.', finished_at = $1, "
+      "lease_owner = NULL, lease_expires_at = NULL, event_seq = event_seq + 1 "
+      "WHERE status = 'running' AND lease_expires_at < $1 AND attempts >= max_attempts" +
+          returning(),
+      {now}));
+  auto requeued =
+      all_jobs(db_.execute("UPDATE jobs SET status = 'queued', run_after = $1, lease_owner = NULL, "
+                           "lease_expires_at = NULL, event_seq = event_seq + 1 "
+                           "WHERE status = 'running' AND lease_expires_at < $1" +
+                               returning(),
+                           {now}));
+  canceled.insert(canceled.end(), failed.begin(), failed.end());
+  canceled.insert(canceled.end(), requeued.begin(), requeued.end());
+  return canceled;
+}
+
+std::optional<Job> JobStore::cancel(const std::string& id, int64_t now) {
+  // Two guarded statements, each a no-op unless the job is in the state it expects; whichever
+  // applies (if any) wins, and a job finishing in between is simply left final.
+  auto queued = db_.execute(
+      "UPDATE jobs SET status = 'canceled', cancel_requested = 1, finished_at = $2, "
+      "event_seq = event_seq + 1 WHERE id = $1 AND status = 'queued'" +
+          returning(),
+      {id, now});
+  if (!queued.empty()) return first_job(queued);
+  auto running = db_.execute(
+      "UPDATE jobs SET cancel_requested = 1, event_seq = event_seq + 1 "
+      "WHERE id = $1 AND status = 'running' AND cancel_requested = 0" +
+          returning(),
+      {id});
+  if (!running.empty()) return first_job(running);
+  return find(id);
+}
+
+}  // namespace od::jobs

@@ -1,0 +1,71 @@
+// Where asset bytes live: one interface over local disk (the embedded default) and any
+// S3-compatible service (scaled out). Blobs are content-addressed: the key of a blob is the hex
+// SHA-256 of its bytes, so identical uploads share one stored copy and a key never changes
+// meaning. Callers that delete must know no one else still refers to the same bytes.
+//
+// All calls block (file or network I/O): run them on a worker pool, never on an I/O thread.
+#pragma once
+
+#include <cstdint>
+#include <istream>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+
+namespace od::storage {
+
+struct BlobInfo {
+  std::string sha256;  // hex, also the key
+  uint64_t size = 0;
+  std::string content_type;  // as given to put
+};
+
+// Bytes [offset, offset + length) of a blob; no length means "to the end".
+struct ByteRange {
+  uint64_t offset = 0;
+  std::optional<uint64_t> length;
+};
+
+// A failure of the storage backend itself (disk full, S3 unreachable or refusing). Missing
+// blobs are not errors: head() returns nothing and get() returns false.
+class StorageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class BlobStore {
+ public:
+  virtual ~BlobStore() = default;
+
+  // Stores the file's bytes; returns their address. Storing bytes already present is a no-op.
+  virtual BlobInfo put_file(const std::string& path, const std::string& content_type) = 0;
+  // Stores everything `in` yields. With `size`, a stream shorter or longer than promised is a
+  // StorageError and nothing is stored. Memory use is bounded whatever the size.
+  virtual BlobInfo put_stream(std::istream& in, std::optional<uint64_t> size,
+                              const std::string& content_type) = 0;
+  // Writes the blob (or the part `range` names, clamped to its end) to `out`. False when there
+  // is no such blob.
+  virtual bool get(const std::string& sha256, std::ostream& out,
+                   std::optional<ByteRange> range = std::nullopt) = 0;
+  virtual std::optional<BlobInfo> head(const std::string& sha256) = 0;
+  // True when something was removed.
+  virtual bool remove(const std::string& sha256) = 0;
+
+  // A URL that lets anyone holding it GET (or PUT) the blob directly from the backend for
+  // `ttl_seconds`, when the backend can do that (S3); nothing for local disk. A PUT URL writes
+  // the content address itself, and the service cannot check what is sent: never hand one to an
+  // untrusted client (it could overwrite others' bytes); client uploads need a staging key that
+  // is verified, then copied to its address.
+  virtual std::optional<std::string> presigned_get(const std::string& sha256, int ttl_seconds) = 0;
+  virtual std::optional<std::string> presigned_put(const std::string& sha256,
+                                                   const std::string& content_type,
+                                                   int ttl_seconds) = 0;
+};
+
+// True for 64 lower-case hex digits: the only keys the stores accept, so a key can never name a
+// path outside the store.
+bool valid_key(const std::string& sha256);
+
+}  // namespace od::storage

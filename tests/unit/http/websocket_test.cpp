@@ -1,0 +1,196 @@
+// Drives WebSocket routes on a real Server with Beast's client: the upgrade (and the HTTP errors
+// before it), echo in order, the message size limit, closes from either side, and drain.
+#include <utility>  // Boost 1.74's asio/awaitable.hpp misses it
+
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <gtest/gtest.h>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <future>
+#include <thread>
+
+#include "core/error.h"
+#include "core/log.h"
+#include "http/server.h"
+#include "http/websocket.h"
+#include "test_client.h"
+
+namespace od::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = boost::beast::websocket;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+
+// Echoes binary messages; "close-me" makes it close with 1007.
+class EchoSession : public WebSocketSession {
+ public:
+  void on_open(std::shared_ptr<WebSocketConnection> connection) override {
+    connection_ = std::move(connection);
+  }
+  void on_message(std::string message, bool binary) override {
+    if (message == "close-me") {
+      connection_->close(close_code::kInvalidData, "bad input");
+      return;
+    }
+    connection_->send((binary ? "b:" : "t:") + message);
+  }
+  void on_close(std::uint16_t code) override { closed_.set_value(code); }
+
+  std::future<std::uint16_t> closed() { return closed_.get_future(); }
+
+ private:
+  std::shared_ptr<WebSocketConnection> connection_;
+  std::promise<std::uint16_t> closed_;
+};
+
+// A blocking client whose reads give up after a deadline, so a hung server fails the test.
+class Client {
+ public:
+  explicit Client(uint16_t port) : ws_(ioc_) {
+    ws_.next_layer().connect(tcp::endpoint(asio::ip::address_v4::loopback(), port));
+    timeval tv{10, 0};
+    ::setsockopt(ws_.next_layer().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  }
+  void handshake(const std::string& target) { ws_.handshake("127.0.0.1", target); }
+  void send(const std::string& message) {
+    ws_.binary(true);
+    ws_.write(asio::buffer(message));
+  }
+  // The next message, or the close code when the server closed instead.
+  std::variant<std::string, std::uint16_t> read() {
+    beast::flat_buffer buffer;
+    beast::error_code ec;
+    ws_.read(buffer, ec);
+    // The close frame may be followed by a reset (the server closed with our bytes unread), so
+    // a received close code counts whatever the final error.
+    if (ec && ws_.reason().code != websocket::close_code::none) {
+      return static_cast<std::uint16_t>(ws_.reason().code);
+    }
+    if (ec) throw std::runtime_error("read failed: " + ec.message());
+    return beast::buffers_to_string(buffer.data());
+  }
+  websocket::stream<tcp::socket>& ws() { return ws_; }
+
+ private:
+  asio::io_context ioc_;
+  websocket::stream<tcp::socket> ws_;
+};
+
+class WebSocketTest : public ::testing::Test {
+ protected:
+  WebSocketTest() {
+    log::set_level(log::Level::Warn);
+    router_.add_websocket("/ws/{name...}",
+                          [this](Request& request) -> std::shared_ptr<WebSocketSession> {
+                            if (request.param("name") == "forbidden") {
+                              throw ApiError(403, "forbidden", "Not for you.");
+                            }
+                            EXPECT_EQ(request.query("token"), "t1");
+                            auto session = std::make_shared<EchoSession>();
+                            closed_ = session->closed().share();
+                            name_ = request.param("name");
+                            return session;
+                          },
+                          {}, {.max_message_bytes = 1024, .max_queued_messages = 64});
+  }
+  ~WebSocketTest() override {
+    if (server_) server_->stop();
+    if (runner_.joinable()) runner_.join();
+  }
+  void start() {
+    ServerOptions options;
+    options.host = "127.0.0.1";
+    options.port = 0;
+    server_ = std::make_unique<Server>(options, router_, std::vector<Middleware>{});
+    port_ = server_->listen();
+    runner_ = std::thread([this] { server_->run(); });
+  }
+
+  Router router_;
+  std::unique_ptr<Server> server_;
+  std::thread runner_;
+  uint16_t port_ = 0;
+  std::shared_future<std::uint16_t> closed_;
+  std::string name_;
+};
+
+TEST_F(WebSocketTest, UpgradesAndEchoesInOrder) {
+  start();
+  Client client(port_);
+  client.handshake("/ws/project/a/design?token=t1");
+  EXPECT_EQ(name_, "project/a/design");
+  for (int i = 0; i < 20; ++i) client.send("m" + std::to_string(i));
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(std::get<std::string>(client.read()), "b:m" + std::to_string(i));
+  }
+  client.ws().close(websocket::close_code::normal);
+  ASSERT_EQ(closed_.wait_for(10s), std::future_status::ready);
+  EXPECT_EQ(closed_.get(), close_code::kNormal);
+}
+
+TEST_F(WebSocketTest, PlainGetIsAnsweredWith426) {
+  start();
+  testing::TestClient c(port_);
+  auto r = c.request("GET", "/ws/x?token=t1");
+  EXPECT_EQ(r.status, 426);
+}
+
+TEST_F(WebSocketTest, HandlerErrorIsAnsweredBeforeTheUpgrade) {
+  start();
+  testing::TestClient c(port_);
+  c.send(
+      "GET /ws/forbidden HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+  auto r = c.read_response();
+  EXPECT_EQ(r.status, 403);
+}
+
+TEST_F(WebSocketTest, OversizedMessageClosesWith1009) {
+  start();
+  Client client(port_);
+  client.handshake("/ws/big?token=t1");
+  client.send(std::string(2048, 'x'));
+  auto result = client.read();
+  ASSERT_TRUE(std::holds_alternative<std::uint16_t>(result));
+  EXPECT_EQ(std::get<std::uint16_t>(result), close_code::kTooBig);
+  ASSERT_EQ(closed_.wait_for(10s), std::future_status::ready);
+}
+
+TEST_F(WebSocketTest, SessionCloseSendsQueuedMessagesThenTheCloseCode) {
+  start();
+  Client client(port_);
+  client.handshake("/ws/c?token=t1");
+  client.send("before");
+  client.send("close-me");
+  client.send("after");  // may arrive after the close: never echoed
+  EXPECT_EQ(std::get<std::string>(client.read()), "b:before");
+  auto result = client.read();
+  ASSERT_TRUE(std::holds_alternative<std::uint16_t>(result));
+  EXPECT_EQ(std::get<std::uint16_t>(result), close_code::kInvalidData);
+  ASSERT_EQ(closed_.wait_for(10s), std::future_status::ready);
+}
+
+TEST_F(WebSocketTest, StopClosesOpenSocketsWith1001) {
+  start();
+  Client client(port_);
+  client.handshake("/ws/d?token=t1");
+  client.send("hi");
+  EXPECT_EQ(std::get<std::string>(client.read()), "b:hi");
+  server_->stop();
+  auto result = client.read();
+  ASSERT_TRUE(std::holds_alternative<std::uint16_t>(result));
+  EXPECT_EQ(std::get<std::uint16_t>(result), close_code::kGoingAway);
+  runner_.join();  // run() returns once the socket is gone
+  EXPECT_EQ(closed_.wait_for(0s), std::future_status::ready);
+}
+
+}  // namespace
+}  // namespace od::http
