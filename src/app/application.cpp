@@ -127,8 +127,11 @@ Application::~Application() = default;
 // everyone's, its own included (applying twice is harmless).
 void Application::share_access_revocations() {
   accounts_->set_revocation_listener([this](const std::string& user_id, int64_t at_ms) {
-    events_->publish(
-        {events::kAccountsTopic, "access_revoked", {{"userId", user_id}, {"at", at_ms}}});
+    events::Event event;
+    event.topic = events::kAccountsTopic;
+    event.type = "access_revoked";
+    event.data = {{"userId", user_id}, {"at", at_ms}};
+    events_->publish(std::move(event));
   });
   revocations_ = events_->subscribe({events::kAccountsTopic}, [this](const events::Event& event) {
     if (event.type != "access_revoked") return;

@@ -195,9 +195,13 @@ Middleware gzip(size_t min_bytes) {
   return [min_bytes](Request& request, const Next& next) {
     Response response = next(request);
     auto type = response.headers.get("Content-Type");
+    // A 206 carries a byte range of the stored representation (compressing it would break the
+    // ranges a client stitches together), and no-transform forbids changing the body at all.
+    auto cache_control = response.headers.get("Cache-Control");
     if (response.stream || !type || !compressible(*type) || response.body.size() < min_bytes ||
         response.headers.get("Content-Encoding") || response.status == 204 ||
-        response.status == 304) {
+        response.status == 206 || response.status == 304 ||
+        (cache_control && cache_control->find("no-transform") != std::string::npos)) {
       return response;
     }
     add_vary(response.headers, "Accept-Encoding");

@@ -127,6 +127,12 @@ TEST(Gzip, LeavesOtherResponsesAlone) {
   refused.headers.set("Accept-Encoding", "gzip;q=0");
   EXPECT_FALSE(run(gzip(), refused, returning(Response::text(200, big, "text/plain")))
                    .headers.get("Content-Encoding"));
+  // A byte range must stay a byte range of the stored representation.
+  EXPECT_FALSE(run(gzip(), request, returning(Response::text(206, big, "image/svg+xml")))
+                   .headers.get("Content-Encoding"));
+  Response no_transform = Response::text(200, big, "text/plain");
+  no_transform.headers.set("Cache-Control", "private, no-transform");
+  EXPECT_FALSE(run(gzip(), request, returning(no_transform)).headers.get("Content-Encoding"));
 }
 
 TEST(SecurityHeaders, HstsOnlyOverTlsAndCspOnHtml) {
