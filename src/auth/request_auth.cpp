@@ -41,6 +41,19 @@ std::optional<Principal> optional_principal(const http::Request& request) {
   return std::nullopt;
 }
 
+Principal require_principal_or_query_token(const http::Request& request, const AuthService& service,
+                                           const char* param) {
+  auto token = request.query(param);
+  if (!token || !request.context.user_id.empty() || request.header("Authorization")) {
+    return require_principal(request);
+  }
+  auto principal = service.authenticate(*token);
+  if (!principal) {
+    throw ApiError(401, "invalid_token", "The access token is invalid or expired; refresh it.");
+  }
+  return *principal;
+}
+
 Principal require_principal(const http::Request& request) {
   auto principal = optional_principal(request);
   if (!principal) throw unauthorized();

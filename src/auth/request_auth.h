@@ -17,6 +17,12 @@ http::Middleware authenticate(const AuthService& service);
 
 // The caller, or 401 (`unauthorized` without a token, `invalid_token` with a bad or expired one).
 Principal require_principal(const http::Request& request);
+// For routes a browser opens without being able to set headers (EventSource, WebSocket): the
+// caller from the Authorization header when one was sent, else from the access token in the query
+// parameter `param`. The access log records paths without queries, so the token stays out of logs.
+Principal require_principal_or_query_token(const http::Request& request, const AuthService& service,
+                                           const char* param);
+
 // The caller if signed in; 401 when a token was sent but is not valid (a client should learn its
 // token expired rather than silently see less).
 std::optional<Principal> optional_principal(const http::Request& request);

@@ -15,21 +15,6 @@ constexpr size_t kMaxTopicsText = 2000;
 // Chunks a slow client may leave unread before the server cuts it off (it reconnects).
 constexpr size_t kMaxBufferedChunks = 512;
 
-// Browsers' EventSource cannot send headers, so this route (and only this one) also takes the
-// access token as `?access_token=`. The access log records paths without queries, so the token is
-// not written to logs; a header token, when present, wins.
-auth::Principal caller_of(const http::Request& request, const auth::AuthService& accounts) {
-  auto token = request.query("access_token");
-  if (!token || !request.context.user_id.empty() || request.header("Authorization")) {
-    return auth::require_principal(request);
-  }
-  auto principal = accounts.authenticate(*token);
-  if (!principal) {
-    throw ApiError(401, "invalid_token", "The access token is invalid or expired; refresh it.");
-  }
-  return *principal;
-}
-
 std::vector<std::string> parse_topics(const std::optional<std::string>& text) {
   auto invalid = [](const std::string& message) {
     return validation_error(message, {{"field", "topics"}});
@@ -58,7 +43,8 @@ std::vector<std::string> parse_topics(const std::optional<std::string>& text) {
 
 void register_routes(http::Router& router, SseHub& hub, const auth::AuthService& accounts) {
   router.add(http::Method::Get, "/api/v1/events", [&hub, &accounts](http::Request& req) {
-    auth::Principal caller = caller_of(req, accounts);
+    // Browsers' EventSource cannot send headers: this route also takes `?access_token=`.
+    auth::Principal caller = auth::require_principal_or_query_token(req, accounts, "access_token");
     std::vector<std::string> topics = parse_topics(req.query("topics"));
     // Unreadable and missing look the same, so a stream does not reveal that a project exists.
     for (const auto& topic : topics) {

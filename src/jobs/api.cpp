@@ -66,19 +66,6 @@ int64_t last_event_id(const Request& req) {
   return id;
 }
 
-// EventSource cannot send headers, so the stream also takes `?access_token=` (as /api/v1/events).
-auth::Principal stream_caller(const Request& req, const auth::AuthService& accounts) {
-  auto token = req.query("access_token");
-  if (!token || !req.context.user_id.empty() || req.header("Authorization")) {
-    return require_principal(req);
-  }
-  auto principal = accounts.authenticate(*token);
-  if (!principal) {
-    throw ApiError(401, "invalid_token", "The access token is invalid or expired; refresh it.");
-  }
-  return *principal;
-}
-
 }  // namespace
 
 void register_routes(http::Router& router, JobsService& service, events::EventBus& bus,
@@ -123,7 +110,7 @@ void register_routes(http::Router& router, JobsService& service, events::EventBu
   });
 
   router.add(Method::Get, "/api/v1/ai/jobs/{id}/events", [&service, &bus, &accounts](Request& req) {
-    auto me = stream_caller(req, accounts);
+    auto me = auth::require_principal_or_query_token(req, accounts, "access_token");
     int64_t after = last_event_id(req);
     Job job = service.get(me, req.param("id"));
     Response response;
