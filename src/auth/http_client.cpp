@@ -1,10 +1,10 @@
 #include "auth/http_client.h"
 
 #include <algorithm>
-#include <cctype>
 #include <stdexcept>
 
 #include "auth/curl_handle.h"
+#include "core/percent_encoding.h"
 
 namespace od::auth {
 namespace {
@@ -66,27 +66,11 @@ HttpResponse http_fetch(const HttpRequest& request) {
   return response;
 }
 
-std::string url_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
   std::string out;
   for (const auto& [name, value] : fields) {
     if (!out.empty()) out.push_back('&');
-    out += url_encode(name) + "=" + url_encode(value);
+    out += percent_encode(name) + "=" + percent_encode(value);
   }
   return out;
 }

@@ -28,10 +28,7 @@ struct HttpResponse {
 // timeout) and when the response is larger than the cap; any HTTP status is returned as is.
 HttpResponse http_fetch(const HttpRequest& request);
 
-// RFC 3986 percent-encoding of everything but the unreserved characters; fit for query strings
-// and application/x-www-form-urlencoded bodies alike.
-std::string url_encode(std::string_view text);
-// "a=1&b=2" from pairs, each side url_encode()d.
+// "a=1&b=2" from pairs, each side percent-encoded (core/percent_encoding.h).
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields);
 
 }  // namespace od::auth

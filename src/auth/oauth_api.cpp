@@ -3,6 +3,7 @@
 // server log or a Referer header), or as JSON when no app URL was given.
 #include "auth/api.h"
 #include "auth/http_client.h"
+#include "core/percent_encoding.h"
 
 namespace od::auth {
 namespace {
@@ -51,8 +52,8 @@ void register_oauth_routes(http::Router& router, OAuthService& oauth) {
           return response;
         }
         const TokenPair& tokens = done.session.tokens;
-        return redirect_to(done.redirect + "#accessToken=" + url_encode(tokens.access_token) +
-                           "&refreshToken=" + url_encode(tokens.refresh_token) + "&expiresIn=" +
+        return redirect_to(done.redirect + "#accessToken=" + percent_encode(tokens.access_token) +
+                           "&refreshToken=" + percent_encode(tokens.refresh_token) + "&expiresIn=" +
                            std::to_string(tokens.access_expires_in) + "&tokenType=Bearer");
       },
       login_class);

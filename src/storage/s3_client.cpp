@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "core/crypto.h"
+#include "core/percent_encoding.h"
 #include "storage/blob_store.h"
 #include "storage/unique_fd.h"
 
@@ -142,8 +143,8 @@ std::string S3Client::host() const {
 }
 
 std::string S3Client::object_path(const std::string& key) const {
-  std::string path = config_.path_style ? "/" + sigv4::uri_encode(config_.bucket, false) : "";
-  return path + "/" + sigv4::uri_encode(key, true);
+  std::string path = config_.path_style ? "/" + percent_encode(config_.bucket) : "";
+  return path + "/" + percent_encode(key, true);
 }
 
 S3Response S3Client::send(const std::string& method, const std::string& key,
@@ -163,8 +164,8 @@ S3Response S3Client::send(const std::string& method, const std::string& key,
   std::string url = scheme_ + "://" + host() + request.path;
   std::string query_text;
   for (const auto& [name, value] : query) {
-    query_text += (query_text.empty() ? "" : "&") + sigv4::uri_encode(name, false) +
-                  (value.empty() && name == "uploads" ? "" : "=" + sigv4::uri_encode(value, false));
+    query_text += (query_text.empty() ? "" : "&") + percent_encode(name) +
+                  (value.empty() && name == "uploads" ? "" : "=" + percent_encode(value));
   }
   if (!query_text.empty()) url += "?" + query_text;
 

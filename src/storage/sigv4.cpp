@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "core/crypto.h"
+#include "core/percent_encoding.h"
 
 namespace od::storage::sigv4 {
 namespace {
@@ -15,8 +16,7 @@ std::string canonical_query(const std::map<std::string, std::string>& query) {
   // Sorted by encoded name; std::map sorts by decoded name, which differs only for names with
   // characters that encode, so sort the encoded pairs explicitly.
   std::map<std::string, std::string> encoded;
-  for (const auto& [name, value] : query)
-    encoded[uri_encode(name, false)] = uri_encode(value, false);
+  for (const auto& [name, value] : query) encoded[percent_encode(name)] = percent_encode(value);
   std::string out;
   for (const auto& [name, value] : encoded) {
     if (!out.empty()) out += '&';
@@ -42,24 +42,6 @@ std::string trim(const std::string& value) {
 }
 
 }  // namespace
-
-std::string uri_encode(std::string_view text, bool keep_slash) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                      c == '-' || c == '_' || c == '.' || c == '~';
-    if (unreserved || (keep_slash && c == '/')) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
 
 std::string amz_date(int64_t unix_seconds) {
   std::time_t t = static_cast<std::time_t>(unix_seconds);

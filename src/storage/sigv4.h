@@ -33,10 +33,6 @@ struct Request {
   std::string payload_sha256 = std::string(kEmptyPayloadSha256);
 };
 
-// RFC 3986 encoding as SigV4 wants it: unreserved characters kept, everything else %XX
-// (upper-case); '/' kept when `keep_slash` (object key paths).
-std::string uri_encode(std::string_view text, bool keep_slash);
-
 // "20130524T000000Z" for a Unix time in seconds.
 std::string amz_date(int64_t unix_seconds);
 

@@ -119,4 +119,16 @@ export async function makeAdmin(server, user) {
   return user;
 }
 
+// Polls `check` until it returns a truthy value (which is returned), failing after `timeoutMs`.
+// The way to wait for an asynchronous outcome without sleeping a guessed time.
+export async function waitFor(what, check, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await check();
+    if (value) return value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 export { binary };

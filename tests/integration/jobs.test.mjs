@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startServer, newUser, freshPostgresDatabase } from './harness.mjs';
+import { startServer, newUser, freshPostgresDatabase, waitFor } from './harness.mjs';
 
 const rateLimits = 'ip=100000,login=100000,ai=100000';
 let server;  // 4 workers
@@ -29,16 +29,6 @@ after(async () => {
 
 function submit(s, user, json) {
   return s.api('POST', '/api/v1/ai/jobs', { token: user.access, json });
-}
-
-async function waitFor(what, check, timeoutMs = 20000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await check();
-    if (value) return value;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 function waitForStatus(s, user, jobId, statuses) {

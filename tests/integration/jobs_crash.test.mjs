@@ -4,21 +4,12 @@
 // twice (attempts stay within one crash's worth of retries).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, newUser } from './harness.mjs';
+import { startServer, newUser, waitFor } from './harness.mjs';
 
 const kJobs = 500;
+const kDeadlineMs = 120_000;  // generous: the machine is shared and slow under load
 const args = ['--job-workers', '4', '--job-lease-seconds', '1', '--max-jobs-in-flight', '100000'];
 const rateLimits = 'ip=100000,login=100000,ai=100000';
-
-async function waitFor(what, check, timeoutMs = 120000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await check();
-    if (value) return value;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 // Every job of the user, through all pages.
 async function allJobs(server, user) {
@@ -52,7 +43,7 @@ test('jobs survive kill -9 of the server mid-way', { timeout: 300000 }, async ()
   await waitFor('some jobs to finish', async () => {
     const res = await first.api('GET', '/api/v1/ai/jobs?status=done&limit=100', { token: user.access });
     return res.json.items.length >= 20;
-  });
+  }, kDeadlineMs);
   await first.kill();
   const before = await (async () => {
     const s = await startServer({ rateLimits, dataDir: first.dataDir, database: first.database,
@@ -68,7 +59,7 @@ test('jobs survive kill -9 of the server mid-way', { timeout: 300000 }, async ()
     const jobs = await waitFor('every job to reach a final state', async () => {
       const list = await allJobs(second, user);
       return list.every((j) => ['done', 'failed', 'canceled'].includes(j.status)) ? list : null;
-    });
+    }, kDeadlineMs);
     assert.equal(jobs.length, kJobs, 'no job lost or duplicated');
     assert.deepEqual(new Set(jobs.map((j) => j.id)), ids);
     for (const job of jobs) {
