@@ -78,6 +78,11 @@ echo "== design-to-code fidelity"
 # the design, over the corpus in tests/design2code/corpus/; prints the pass rate.
 node --test tests/design2code/ || status=1
 
+echo "== screenshot-to-code metrics"
+# The Design2Code metrics bench/image2code/evaluate.mjs scores with, against known values and a
+# real Chromium render (tests/image2code).
+node --test tests/image2code/ || status=1
+
 echo "== interop suites"
 # Yjs engine against the real yjs package: thousands of random edit histories (tests/interop/yjs).
 OD_YJS_RUNNER="$root/build/yjs_runner" node --test tests/interop/yjs/ || status=1
