@@ -78,6 +78,18 @@ std::string index_html(const Document& doc, const ElementTree& tree, Framework f
          "\"></script>\n</body>\n</html>\n";
 }
 
+// Image fills refer to assets/<id> relative to the page in the HTML target. Vite serves assets
+// from public/ at the root, and a built style sheet sits in dist/assets/, so the framework
+// targets name them from the root ("/assets/<id>", which Vite rewrites relative to the built
+// sheet when the file is in public/assets/). <img> sources stay relative to the page.
+std::string public_asset_urls(std::string css) {
+  const std::string from = "url(\"assets/", to = "url(\"/assets/";
+  for (size_t at = css.find(from); at != std::string::npos; at = css.find(from, at + to.size())) {
+    css.replace(at, from.size(), to);
+  }
+  return css;
+}
+
 // Pages as the entry lists them: import name, #/<path>, and the title the list shows.
 struct PageEntry {
   std::string component, path, title;
@@ -240,7 +252,7 @@ Files generate(const Document& doc, const GenerateOptions& options, Framework fr
   files["vite.config.ts"] = vite_config(framework);
   files["index.html"] = index_html(doc, tree, framework);
   files["src/global.css"] = tree.base_css;
-  files["src/styles.module.css"] = tree.class_css;
+  files["src/styles.module.css"] = public_asset_urls(tree.class_css);
   std::string ext = react ? ".tsx" : ".vue";
   for (const auto& page : plan.pages) {
     files["src/pages/" + page.name + ext] =
