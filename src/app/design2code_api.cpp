@@ -34,9 +34,9 @@ void register_design2code_routes(http::Router& router) {
                ji::reject_unknown_fields(body, {"document", "target", "frame"});
                std::string target = ji::string_field(body, "target", false, 1, 16).value_or("html");
                if (target != "html" && target != "react" && target != "vue") {
-                 throw validation_error("Field 'target' must be html, react or vue.",
-                                        {{"field", "/target"},
-                                         {"allowed", {"html", "react", "vue"}}});
+                 throw validation_error(
+                     "Field 'target' must be html, react or vue.",
+                     {{"field", "/target"}, {"allowed", {"html", "react", "vue"}}});
                }
                auto frame = ji::string_field(body, "frame", false, 1, 1024);
                auto document = body.find("document");
@@ -49,8 +49,8 @@ void register_design2code_routes(http::Router& router) {
                  d2c::GenerateOptions options;
                  options.frame = frame.value_or("");
                  d2c::Files files = target == "react" ? d2c::generate_react(doc, options)
-                                    : target == "vue"   ? d2c::generate_vue(doc, options)
-                                                        : d2c::generate_html(doc, options);
+                                    : target == "vue" ? d2c::generate_vue(doc, options)
+                                                      : d2c::generate_html(doc, options);
                  nlohmann::json out = nlohmann::json::object();
                  for (const auto& [name, content] : files) out[name] = content;
                  return http::Response::json(200, {{"target", target}, {"files", out}});

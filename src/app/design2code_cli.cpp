@@ -57,8 +57,8 @@ int run_design2code(const Design2CodeArgs& args, std::ostream& out, std::ostream
     d2c::GenerateOptions options;
     options.frame = args.frame;
     d2c::Files files = args.target == "react" ? d2c::generate_react(doc, options)
-                       : args.target == "vue"   ? d2c::generate_vue(doc, options)
-                                                : d2c::generate_html(doc, options);
+                       : args.target == "vue" ? d2c::generate_vue(doc, options)
+                                              : d2c::generate_html(doc, options);
     write_files(files, args.output_dir);
     for (const auto& [name, content] : files) {
       out << (fs::path(args.output_dir) / name).string() << "  " << content.size() << " bytes\n";

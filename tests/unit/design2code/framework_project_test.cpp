@@ -155,6 +155,15 @@ TEST(Design2CodeFrameworks, HostileTextStaysInert) {
   EXPECT_EQ(occurrences(vue, "<script"), 1u);  // only the component's own script block
 }
 
+TEST(Design2CodeFrameworks, ImageFillsNamePublicAssetsFromTheRoot) {
+  json r = rect("r", "Photo", 10, 10);
+  r["fills"] = {{{"type", "image"}, {"assetId", "a1"}}};
+  Document doc = doc_of(json::array({frame("p", "Home", json::array({r}))}));
+  EXPECT_TRUE(contains(generate_html(doc)["styles.css"], "url(\"assets/a1\")"));
+  EXPECT_TRUE(contains(generate_react(doc)["src/styles.module.css"], "url(\"/assets/a1\")"));
+  EXPECT_TRUE(contains(generate_vue(doc)["src/styles.module.css"], "url(\"/assets/a1\")"));
+}
+
 TEST(Design2CodeFrameworks, SeveralPagesGetANavigatingApp) {
   json pages = json::array(
       {frame("a", "Home", json::array({rect("r", "Box")})), frame("b", "About", json::array())});
