@@ -87,6 +87,7 @@ class Planner {
   struct Context {
     const Element* instance;
     ComponentSource* source;
+    std::set<std::string> prop_slugs = {};  // text props named so far
   };
 
   // `base`, else base2, base3, ...: identifiers cannot take the hyphen NameRegistry adds.
@@ -165,6 +166,12 @@ class Planner {
       return;
     }
     if (n.type == NodeType::kText) {
+      if (n.runs.empty() && ctx.instance && ctx.instance != &e) {
+        std::string prop = text_prop(n, ctx);
+        out += indent + open + (react() ? ">{" + prop + "}" : " v-text=\"" + prop + "\">") + "</" +
+               e.tag + ">\n";
+        return;
+      }
       if (n.runs.empty()) {
         out += indent + open + text_attribute(n.characters) + ">" + text_content(n.characters) +
                "</" + e.tag + ">\n";
@@ -191,9 +198,19 @@ class Planner {
     out += indent + "</" + e.tag + ">\n";
   }
 
+  // A text inside a shared component: a prop named after its layer ("Title" -> titleText).
+  std::string text_prop(const Node& n, Context& ctx) const {
+    std::string base = slugify(n.name, "text") + "-text", slug = base;
+    for (int i = 2; !ctx.prop_slugs.insert(slug).second; ++i) slug = base + "-" + std::to_string(i);
+    std::string name = pascal_case(slug);
+    name[0] = static_cast<char>(name[0] - 'A' + 'a');  // slugs start with a letter
+    ctx.source->text_props.push_back({name, n.name, n.characters});
+    return name;
+  }
+
   // An expanded instance: a use of the shared component its tree prints as.
   void write_use(const Element& e, int depth, Context& ctx, std::string& out) {
-    std::string name = shared_component(e);
+    auto [name, texts] = shared_component(e);
     auto& used = ctx.source->components;
     if (std::find(used.begin(), used.end(), name) == used.end()) used.push_back(name);
     const char* id_prop = react() ? "nodeId" : "node-id";
@@ -202,22 +219,35 @@ class Planner {
     ctx.source->uses_styles = true;
     std::string cls_expr = "styles[" + literal(e.cls) + "]";
     out += std::string(depth, ' ') + "<" + name + " " + id + " " +
-           bound(react() ? "nodeClass" : "node-class", cls_expr) + " />\n";
+           bound(react() ? "nodeClass" : "node-class", cls_expr) + texts + " />\n";
   }
 
-  std::string shared_component(const Element& e) {
+  // The component (found or made) that instance `e` uses, and the text props it must pass: those
+  // whose text differs from the component's defaults.
+  std::pair<std::string, std::string> shared_component(const Element& e) {
     ComponentSource source;
     Context ctx{&e, &source};
     write(e, indent_, ctx, source.markup);
     std::string key = e.node->component_id + "\n" + source.markup;
     auto it = variants_.find(key);
-    if (it != variants_.end()) return components_[it->second].name;
+    if (it != variants_.end()) {
+      // Same markup, so the same props in the same order.
+      const ComponentSource& found = components_[it->second];
+      std::string texts;
+      for (size_t i = 0; i < source.text_props.size(); ++i) {
+        const TextProp& mine = source.text_props[i];
+        if (mine.value != found.text_props[i].value) {
+          texts += " " + bound(mine.name, literal(mine.value));
+        }
+      }
+      return {found.name, texts};
+    }
     auto component = doc_.components.find(e.node->component_id);
     std::string base = component != doc_.components.end() ? component->second->name : e.node->name;
     source.name = unique_name(pascal_case(slugify(base, "component")));
     variants_.emplace(key, components_.size());
     components_.push_back(std::move(source));
-    return components_.back().name;
+    return {components_.back().name, ""};
   }
 
   const Document& doc_;

@@ -11,8 +11,22 @@ namespace {
 constexpr const char* kViteVersion = "^8.3.8";
 constexpr const char* kTypeScriptVersion = "^6.0.3";
 
+// A string literal for generated scripts, safe inside a doc comment and a Vue <script> block:
+// "<" and "*/" are escaped, so a layer's name or text can end neither.
 std::string js_string(const std::string& s) {
-  return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string json =
+      nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string out;
+  for (char c : json) {
+    if (c == '<') {
+      out += "\\u003c";
+    } else if (c == '/' && !out.empty() && out.back() == '*') {
+      out += "\\/";
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 std::string package_json(const Document& doc, Framework framework) {
@@ -117,11 +131,19 @@ std::string react_component(const ComponentSource& c, bool page) {
   if (page) {
     out += "export default function " + c.name + "() {\n";
   } else {
+    std::string fields, params;
+    for (const auto& t : c.text_props) {
+      fields +=
+          "  /** text of the layer " + js_string(t.label) + " */\n  " + t.name + "?: string;\n";
+      params += ", " + t.name + " = " + js_string(t.value);
+    }
     out += "type " + c.name +
            "Props = {\n  /** data-node-id of the instance; its elements append their own ids */\n"
            "  nodeId: string;\n  /** class of the instance's root element */\n"
-           "  nodeClass: string;\n};\n\n";
-    out += "export default function " + c.name + "({ nodeId, nodeClass }: " + c.name + "Props) {\n";
+           "  nodeClass: string;\n" +
+           fields + "};\n\n";
+    out += "export default function " + c.name + "({ nodeId, nodeClass" + params + " }: " + c.name +
+           "Props) {\n";
   }
   out += "  return (\n" + c.markup + "  );\n}\n";
   return out;
@@ -185,10 +207,19 @@ std::string vue_component(const ComponentSource& c, bool page) {
   }
   if (!page) {
     if (!script.empty()) script += "\n";
-    script +=
+    std::string fields, defaults;
+    for (const auto& t : c.text_props) {
+      fields +=
+          "  /** text of the layer " + js_string(t.label) + " */\n  " + t.name + "?: string;\n";
+      defaults += "  " + t.name + ": " + js_string(t.value) + ",\n";
+    }
+    std::string props =
         "defineProps<{\n  /** data-node-id of the instance; its elements append their own ids */\n"
         "  nodeId: string;\n  /** class of the instance's root element */\n"
-        "  nodeClass: string;\n}>();\n";
+        "  nodeClass: string;\n" +
+        fields + "}>()";
+    script +=
+        defaults.empty() ? props + ";\n" : "withDefaults(" + props + ", {\n" + defaults + "});\n";
   }
   std::string out;
   if (!script.empty()) out += "<script setup lang=\"ts\">\n" + script + "</script>\n\n";

@@ -96,9 +96,12 @@ TEST(Design2CodeFrameworks, InstancesShareOneComponentWithComputedIds) {
   EXPECT_TRUE(contains(page, "<Card nodeId=\"i1\" nodeClass={styles[\"card\"]} />"));
   EXPECT_TRUE(contains(page, "<Card nodeId=\"i2\" nodeClass={styles[\"card-2\"]} />"));
   const std::string& card = react["src/components/Card.tsx"];
-  EXPECT_TRUE(contains(card, "export default function Card({ nodeId, nodeClass }: CardProps)"));
+  EXPECT_TRUE(contains(card,
+                       "export default function Card({ nodeId, nodeClass, labelText = \"Buy\" }: "
+                       "CardProps)"));
+  EXPECT_TRUE(contains(card, "  /** text of the layer \"Label\" */\n  labelText?: string;\n"));
   EXPECT_TRUE(contains(card, "<div className={nodeClass} data-node-id={nodeId}>"));
-  EXPECT_TRUE(contains(card, "data-node-id={nodeId + \";label\"}>{\"Buy\"}</p>"));
+  EXPECT_TRUE(contains(card, "data-node-id={nodeId + \";label\"}>{labelText}</p>"));
   EXPECT_TRUE(contains(card, "data-node-id={nodeId + \";dot\"} />"));
 
   Files vue = generate_vue(doc_of(children));
@@ -106,9 +109,46 @@ TEST(Design2CodeFrameworks, InstancesShareOneComponentWithComputedIds) {
   EXPECT_TRUE(contains(vue_page, "import Card from '../components/Card.vue';"));
   EXPECT_TRUE(contains(vue_page, "<Card node-id=\"i1\" :node-class=\"styles['card']\" />"));
   const std::string& vue_card = vue["src/components/Card.vue"];
-  EXPECT_TRUE(contains(vue_card, "defineProps<{"));
+  EXPECT_TRUE(contains(vue_card, "withDefaults(defineProps<{"));
+  EXPECT_TRUE(contains(vue_card, "}>(), {\n  labelText: \"Buy\",\n});"));
   EXPECT_TRUE(contains(vue_card, "<div :class=\"nodeClass\" :data-node-id=\"nodeId\">"));
-  EXPECT_TRUE(contains(vue_card, ":data-node-id=\"nodeId + ';label'\" v-text=\"'Buy'\"></p>"));
+  EXPECT_TRUE(contains(vue_card, ":data-node-id=\"nodeId + ';label'\" v-text=\"labelText\"></p>"));
+}
+
+// The document model has no per-instance text yet (an importer may add it): the test changes the
+// second instance's expanded text in the element tree, as such an override would.
+TEST(Design2CodeFrameworks, InstancesThatChangeOnlyTextsPassThemAsProps) {
+  json children = json::array(
+      {card_component("c", "Card"),
+       frame("p", "Home", json::array({instance("i1", "c"), instance("i2", "c", 100)}))});
+  Document doc = doc_of(children);
+  ElementTree tree = build_element_tree(doc, {});
+  ASSERT_EQ(tree.expanded.size(), 2u);
+  tree.expanded[1].children[0].characters = "Buy </script> */ now";
+  for (Framework framework : {Framework::kReact, Framework::kVue}) {
+    ComponentPlan plan = plan_components(doc, tree, framework, 4);
+    ASSERT_EQ(plan.components.size(), 1u);
+    ASSERT_EQ(plan.components[0].text_props.size(), 1u);
+    EXPECT_EQ(plan.components[0].text_props[0].value, "Buy");
+    const std::string& page = plan.pages[0].markup;
+    if (framework == Framework::kReact) {
+      EXPECT_TRUE(contains(page, "<Card nodeId=\"i1\" nodeClass={styles[\"card\"]} />"));
+      EXPECT_TRUE(
+          contains(page, "nodeClass={styles[\"card-2\"]} labelText={\"Buy </script> */ now\"} />"));
+    } else {
+      EXPECT_TRUE(contains(page, ":labelText=\"'Buy \\x3c/script\\x3e */ now'\" />"));
+    }
+  }
+  // Texts that would end a Vue <script> block or a doc comment are escaped there.
+  json evil = card_component("c", "Card");
+  evil["children"][0]["name"] = "a */ b";
+  evil["children"][0]["text"]["characters"] = "</script>";
+  Files vue = generate_vue(
+      doc_of(json::array({evil, frame("p", "Home", json::array({instance("i1", "c")}))})));
+  const std::string& card = vue["src/components/Card.vue"];
+  EXPECT_TRUE(contains(card, "/** text of the layer \"a *\\/ b\" */"));
+  EXPECT_TRUE(contains(card, "aBText: \"\\u003c/script>\","));
+  EXPECT_EQ(occurrences(card, "</script>"), 1u);
 }
 
 TEST(Design2CodeFrameworks, InstancesThatRenderDifferentlyGetVariants) {
