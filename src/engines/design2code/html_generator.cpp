@@ -65,6 +65,8 @@ double largest_font(const Node& n) {
 
 std::string font_value(const std::string& family) { return "\"" + family + "\", sans-serif"; }
 
+// The layout and semantics pass every target shares (build_element_tree, element_tree.h): tags,
+// classes and the style sheet. The HTML markup below and framework_markup print its result.
 class Generator {
  public:
   Generator(const Document& doc, const GenerateOptions& options) : doc_(doc), options_(options) {}
