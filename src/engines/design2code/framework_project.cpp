@@ -131,19 +131,29 @@ std::string react_component(const ComponentSource& c, bool page) {
   if (page) {
     out += "export default function " + c.name + "() {\n";
   } else {
-    std::string fields, params;
+    std::string fields;
+    std::vector<std::string> params = {"nodeId", "nodeClass"};
     for (const auto& t : c.text_props) {
       fields +=
           "  /** text of the layer " + js_string(t.label) + " */\n  " + t.name + "?: string;\n";
-      params += ", " + t.name + " = " + js_string(t.value);
+      params.push_back(t.name + " = " + js_string(t.value));
     }
     out += "type " + c.name +
            "Props = {\n  /** data-node-id of the instance; its elements append their own ids */\n"
            "  nodeId: string;\n  /** class of the instance's root element */\n"
            "  nodeClass: string;\n" +
            fields + "};\n\n";
-    out += "export default function " + c.name + "({ nodeId, nodeClass" + params + " }: " + c.name +
-           "Props) {\n";
+    // One line when it fits in 100 columns, else one parameter a line (as Prettier would).
+    std::string joined;
+    for (const auto& p : params) joined += (joined.empty() ? "" : ", ") + p;
+    std::string line =
+        "export default function " + c.name + "({ " + joined + " }: " + c.name + "Props) {\n";
+    if (line.size() > 101) {
+      line = "export default function " + c.name + "({\n";
+      for (const auto& p : params) line += "  " + p + ",\n";
+      line += "}: " + c.name + "Props) {\n";
+    }
+    out += line;
   }
   out += "  return (\n" + c.markup + "  );\n}\n";
   return out;
