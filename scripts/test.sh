@@ -76,6 +76,9 @@ done
 echo "== design-to-code fidelity"
 # The real CLI's HTML rendered in headless Chromium (playwright-core): every node's box against
 # the design, over the corpus in tests/design2code/corpus/; prints the pass rate.
+# frameworks.test.mjs builds the React and Vue targets with Vite, tsc and vue-tsc from
+# tests/node_modules and renders them the same way; output_validation.test.mjs parses every
+# generated HTML file with parse5 and CSS file with css-tree.
 node --test tests/design2code/ || status=1
 
 echo "== screenshot-to-code metrics"

@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "core/json_input.h"
 #include "engines/design2code/document.h"
+#include "engines/design2code/framework_project.h"
 #include "engines/design2code/html_generator.h"
 
 namespace od::app {
@@ -32,9 +33,10 @@ void register_design2code_routes(http::Router& router) {
                nlohmann::json body = ji::parse_object(req.body, kMaxJsonDepth);
                ji::reject_unknown_fields(body, {"document", "target", "frame"});
                std::string target = ji::string_field(body, "target", false, 1, 16).value_or("html");
-               if (target != "html") {
-                 throw validation_error("Only the html target is available so far.",
-                                        {{"field", "/target"}, {"allowed", {"html"}}});
+               if (target != "html" && target != "react" && target != "vue") {
+                 throw validation_error(
+                     "Field 'target' must be html, react or vue.",
+                     {{"field", "/target"}, {"allowed", {"html", "react", "vue"}}});
                }
                auto frame = ji::string_field(body, "frame", false, 1, 1024);
                auto document = body.find("document");
@@ -46,7 +48,9 @@ void register_design2code_routes(http::Router& router) {
                  d2c::Document doc = d2c::parse_document(*document);
                  d2c::GenerateOptions options;
                  options.frame = frame.value_or("");
-                 d2c::Files files = d2c::generate_html(doc, options);
+                 d2c::Files files = target == "react" ? d2c::generate_react(doc, options)
+                                    : target == "vue" ? d2c::generate_vue(doc, options)
+                                                      : d2c::generate_html(doc, options);
                  nlohmann::json out = nlohmann::json::object();
                  for (const auto& [name, content] : files) out[name] = content;
                  return http::Response::json(200, {{"target", target}, {"files", out}});
@@ -56,7 +60,7 @@ void register_design2code_routes(http::Router& router) {
                                 {{"errors", issues_json(e.issues())}});
                }
              },
-             {kMaxBodyBytes, "tool", "Compile a canvas document into HTML and CSS"});
+             {kMaxBodyBytes, "tool", "Compile a canvas document into HTML and CSS, React or Vue"});
 }
 
 }  // namespace od::app

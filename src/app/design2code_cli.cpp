@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "engines/design2code/document.h"
+#include "engines/design2code/framework_project.h"
 #include "engines/design2code/html_generator.h"
 
 namespace od::app {
@@ -36,6 +37,7 @@ void write_files(const d2c::Files& files, const std::string& dir) {
   fs::create_directories(dir);
   for (const auto& [name, content] : files) {
     fs::path path = fs::path(dir) / name;
+    fs::create_directories(path.parent_path());  // src/pages/... for the framework targets
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << content;
     out.close();
@@ -46,15 +48,17 @@ void write_files(const d2c::Files& files, const std::string& dir) {
 }  // namespace
 
 int run_design2code(const Design2CodeArgs& args, std::ostream& out, std::ostream& err) {
-  if (args.target != "html") {
-    err << "error: target '" << args.target << "' is not available yet (html is)\n";
+  if (args.target != "html" && args.target != "react" && args.target != "vue") {
+    err << "error: unknown target '" << args.target << "' (html, react or vue)\n";
     return 1;
   }
   try {
     d2c::Document doc = d2c::parse_document_text(read_input(args.input));
     d2c::GenerateOptions options;
     options.frame = args.frame;
-    d2c::Files files = d2c::generate_html(doc, options);
+    d2c::Files files = args.target == "react" ? d2c::generate_react(doc, options)
+                       : args.target == "vue" ? d2c::generate_vue(doc, options)
+                                              : d2c::generate_html(doc, options);
     write_files(files, args.output_dir);
     for (const auto& [name, content] : files) {
       out << (fs::path(args.output_dir) / name).string() << "  " << content.size() << " bytes\n";

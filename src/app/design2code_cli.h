@@ -1,5 +1,6 @@
-// `opendesign design2code <design.json> --target html -o <dir> [--frame id|name]`: compiles a
-// canvas document file into a directory of generated code, without starting the server.
+// `opendesign design2code <design.json> --target html|react|vue -o <dir> [--frame id|name]`:
+// compiles a canvas document file into a directory of generated code, without starting the
+// server.
 #pragma once
 
 #include <iosfwd>

@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
   od::app::Design2CodeArgs d2c_args;
   auto* d2c = cli.add_subcommand("design2code", "Compile a canvas document into code");
   d2c->add_option("design", d2c_args.input, "canvas document (.json)")->required();
-  d2c->add_option("--target", d2c_args.target, "html");
+  d2c->add_option("--target", d2c_args.target, "html, react or vue");
   d2c->add_option("-o,--output", d2c_args.output_dir, "directory to write")->required();
   d2c->add_option("--frame", d2c_args.frame, "id or name of the top-level frame to compile");
 

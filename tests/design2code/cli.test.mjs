@@ -47,6 +47,8 @@ test('refuses unknown frames, targets and missing files', () => {
   const frame = run(input, '-o', join(work, 'f'), '--frame', 'Nowhere');
   assert.equal(frame.status, 1);
   assert.match(frame.stderr, /no top-level frame has the id or name 'Nowhere'/);
-  assert.equal(run(input, '-o', join(work, 't'), '--target', 'react').status, 1);
+  const target = run(input, '-o', join(work, 't'), '--target', 'svelte');
+  assert.equal(target.status, 1);
+  assert.match(target.stderr, /unknown target 'svelte' \(html, react or vue\)/);
   assert.equal(run(join(work, 'missing.json'), '-o', join(work, 'm')).status, 1);
 });

@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
+import { compareBoxes, readBoxes } from './boxes.mjs';
+
 const binary = process.env.OD_BINARY;
 if (!binary) throw new Error('OD_BINARY is not set: run the suite through scripts/test.sh');
 
@@ -39,38 +41,6 @@ after(async () => {
               `(${rate}%)`);
 });
 
-// The boxes the design promises, by data-node-id, in page coordinates. Instances without
-// children of their own show their component's children, with ids "<instance id>;<child id>".
-function expectedBoxes(doc, page) {
-  const components = new Map();
-  const collect = (n) => {
-    if (n.type === 'component') components.set(n.id, n);
-    (n.children || []).forEach(collect);
-  };
-  doc.children.forEach(collect);
-  const out = [];
-  const walk = (n, prefix, ox, oy, hidden) => {
-    const id = prefix + n.id;
-    const x = ox + (n.x || 0);
-    const y = oy + (n.y || 0);
-    const isHidden = hidden || n.visible === false;
-    let text = null;
-    if (n.type === 'text') {
-      text = n.text.runs ? n.text.runs.map((r) => r.text).join('') : (n.text.characters ?? '');
-    }
-    out.push({ id, name: n.name, x, y, width: n.width, height: n.height, hidden: isHidden, text });
-    let children = n.children || [];
-    let childPrefix = prefix;
-    if (n.type === 'instance' && children.length === 0 && components.has(n.componentId)) {
-      children = components.get(n.componentId).children || [];
-      childPrefix = id + ';';
-    }
-    children.forEach((c) => walk(c, childPrefix, x, y, isHidden));
-  };
-  walk(page, '', -page.x || 0, -page.y || 0, false);
-  return out;
-}
-
 async function measure(dir, width, height) {
   const context = await browser();
   const tab = await context.newPage();
@@ -80,19 +50,7 @@ async function measure(dir, width, height) {
     await tab.setViewportSize({ width: Math.max(1280, Math.ceil(width)),
                                 height: Math.max(800, Math.ceil(height)) });
     await tab.goto(pathToFileURL(join(dir, 'index.html')).href);
-    return await tab.evaluate(() => {
-      const boxes = {};
-      for (const el of document.querySelectorAll('[data-node-id]:not([data-run])')) {
-        el.style.transform = 'none';
-      }
-      for (const el of document.querySelectorAll('[data-node-id]:not([data-run])')) {
-        const r = el.getBoundingClientRect();
-        const shown = getComputedStyle(el).display !== 'none' && el.getClientRects().length > 0;
-        boxes[el.dataset.nodeId] = { x: r.x, y: r.y, width: r.width, height: r.height, shown,
-                                     text: el.textContent, count: (boxes[el.dataset.nodeId]?.count ?? 0) + 1 };
-      }
-      return boxes;
-    });
+    return await tab.evaluate(readBoxes);
   } finally {
     await tab.close();
   }
@@ -106,30 +64,7 @@ for (const file of readdirSync(corpusDir).filter((f) => f.endsWith('.json')).sor
       execFileSync(binary, ['design2code', join(corpusDir, file), '--target', 'html', '-o', out,
                             '--frame', page.id]);
       const boxes = await measure(out, page.width, page.height);
-      const failures = [];
-      for (const want of expectedBoxes(doc, page)) {
-        totals.nodes += 1;
-        const got = boxes[want.id];
-        let problem = null;
-        if (!got) problem = 'no element carries this data-node-id';
-        else if (got.count !== 1) problem = `${got.count} elements carry this data-node-id`;
-        else if (want.hidden) problem = got.shown ? 'hidden in the design but shown' : null;
-        else if (!got.shown) problem = 'not shown';
-        else {
-          for (const k of ['x', 'y', 'width', 'height']) {
-            if (Math.abs(got[k] - want[k]) > tolerance) {
-              problem = `${k} is ${got[k]}, the design says ${want[k]}`;
-              break;
-            }
-          }
-          if (!problem && want.text !== null && got.text !== want.text) {
-            problem = `text is ${JSON.stringify(got.text)}, the design says ` +
-                      JSON.stringify(want.text);
-          }
-        }
-        if (problem) failures.push(`${want.id} (${want.name}): ${problem}`);
-        else totals.passed += 1;
-      }
+      const failures = compareBoxes(doc, page, boxes, tolerance, totals);
       assert.deepEqual(failures, []);
     });
   }

@@ -1,5 +1,6 @@
 // POST /api/v1/design2code through the real binary: a signed-in caller gets the generated files;
-// anonymous callers, bad documents, unknown targets and oversized bodies get clear 4xx errors.
+// react and vue targets get a Vite project; anonymous callers, bad documents, unknown targets
+// and oversized bodies get clear 4xx errors.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -39,6 +40,26 @@ test('--frame equivalent: one page as index.html', async () => {
   assert.equal(missing.status, 422);
 });
 
+test('react and vue targets return a Vite project with shared components', async () => {
+  const expected = {
+    react: ['index.html', 'package.json', 'src/components/Badge.tsx', 'src/global.css',
+            'src/main.tsx', 'src/pages/LandingPage.tsx', 'src/pages/PricingPage.tsx',
+            'src/styles.module.css', 'tsconfig.json', 'vite.config.ts'],
+    vue: ['index.html', 'package.json', 'src/App.vue', 'src/components/Badge.vue',
+          'src/global.css', 'src/main.ts', 'src/pages/LandingPage.vue', 'src/pages/PricingPage.vue',
+          'src/styles.module.css', 'tsconfig.json', 'vite.config.ts'],
+  };
+  for (const target of ['react', 'vue']) {
+    const res = await server.api('POST', '/api/v1/design2code',
+                                 { token: user.access, json: { document: multiPage, target } });
+    assert.equal(res.status, 200, res.body);
+    assert.equal(res.json.target, target);
+    assert.deepEqual(Object.keys(res.json.files).sort(), expected[target]);
+    const landing = res.json.files[`src/pages/LandingPage.${target === 'react' ? 'tsx' : 'vue'}`];
+    assert.match(landing, /<Badge /);
+  }
+});
+
 test('requires a signed-in caller', async () => {
   const res = await server.api('POST', '/api/v1/design2code', { json: { document: multiPage } });
   assert.equal(res.status, 401);
@@ -58,7 +79,7 @@ test('invalid documents list their problems by JSON pointer', async () => {
 
 test('rejects other targets, unknown fields, missing documents and oversized bodies', async () => {
   const cases = [
-    [{ document: multiPage, target: 'react' }, 400],
+    [{ document: multiPage, target: 'svelte' }, 400],
     [{ document: multiPage, extra: 1 }, 400],
     [{ target: 'html' }, 400],
     [{ document: 'not an object' }, 400],

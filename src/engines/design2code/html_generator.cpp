@@ -6,23 +6,11 @@
 #include <set>
 
 #include "engines/design2code/css.h"
+#include "engines/design2code/element_tree.h"
 #include "engines/design2code/naming.h"
 #include "engines/design2code/tokens.h"
 
 namespace od::design2code {
-namespace {
-
-using Kind = Tokens::Kind;
-
-// One generated element: a node (or a node expanded from a component) placed in the output.
-struct Element {
-  const Node* node = nullptr;
-  const Node* parent = nullptr;  // null for a page
-  std::string id;                // data-node-id
-  std::string cls;
-  std::string tag = "div";
-  std::vector<Element> children;
-};
 
 std::string escape_html(std::string_view s) {
   std::string out;
@@ -51,6 +39,10 @@ std::string escape_html(std::string_view s) {
   return out;
 }
 
+namespace {
+
+using Kind = Tokens::Kind;
+
 bool is_container(NodeType t) {
   return t == NodeType::kFrame || t == NodeType::kGroup || t == NodeType::kComponent ||
          t == NodeType::kInstance;
@@ -73,11 +65,13 @@ double largest_font(const Node& n) {
 
 std::string font_value(const std::string& family) { return "\"" + family + "\", sans-serif"; }
 
+// The layout and semantics pass every target shares (build_element_tree, element_tree.h): tags,
+// classes and the style sheet. The HTML markup below and framework_markup print its result.
 class Generator {
  public:
   Generator(const Document& doc, const GenerateOptions& options) : doc_(doc), options_(options) {}
 
-  Files run() {
+  ElementTree run() {
     std::vector<const Node*> pages;
     for (const auto& node : doc_.children) {
       if (node.type != NodeType::kFrame) continue;
@@ -95,45 +89,30 @@ class Generator {
             {"", "no top-level frame has the id or name '" + options_.frame + "'"}});
       }
     }
-    std::vector<Element> roots;
-    std::vector<std::string> page_names;  // unique, unlike classes that identical pages share
+    ElementTree tree;
+    std::vector<Element>& roots = tree.pages;
     for (const Node* page : pages) {
       roots.push_back(build(*page, nullptr, "", 1));
-      page_names.push_back(roots.back().cls);
+      // Unique, unlike classes that identical pages share.
+      tree.page_names.push_back(roots.back().cls);
     }
     for (auto& root : roots) assign_headings(root);
     for (const auto& root : roots) count_tokens(root);
     tokens_.freeze();
 
-    sheet_.add_raw(
+    css::StyleSheet base;
+    base.add_raw(
         "*, *::before, *::after {\n  box-sizing: border-box;\n  margin: 0;\n  padding: 0;\n}\n\n"
         "button, a {\n  border: 0;\n  background: none;\n  font: inherit;\n  color: inherit;\n"
         "  text-align: inherit;\n  text-decoration: none;\n  cursor: pointer;\n}\n\n"
         "ul {\n  list-style: none;\n}\n\n"
         "img, svg {\n  display: block;\n}");
-    sheet_.add_rule(":root", tokens_.root());
+    base.add_rule(":root", tokens_.root());
     for (auto& root : roots) add_styles(root);
-
-    Files files;
-    files["styles.css"] = sheet_.str();
-    if (roots.size() == 1) {
-      files["index.html"] = page_html(roots[0]);
-    } else {
-      std::string links;
-      for (size_t i = 0; i < roots.size(); ++i) {
-        const Element& root = roots[i];
-        files[page_names[i] + ".html"] = page_html(root);
-        links += "      <li><a href=\"" + page_names[i] + ".html\">" +
-                 escape_html(root.node->name.empty() ? page_names[i] : root.node->name) +
-                 "</a></li>\n";
-      }
-      files["index.html"] =
-          "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-          "  <meta charset=\"utf-8\">\n  <title>" +
-          escape_html(doc_.name) + "</title>\n</head>\n<body>\n  <nav>\n    <ul>\n" + links +
-          "    </ul>\n  </nav>\n</body>\n</html>\n";
-    }
-    return files;
+    tree.base_css = base.str();
+    tree.class_css = sheet_.str();
+    tree.expanded = std::move(arena_);
+    return tree;
   }
 
  private:
@@ -180,6 +159,7 @@ class Generator {
     const Node& node = resolve(source);
     Element e;
     e.node = &node;
+    e.expanded_instance = &node != &source;
     e.parent = parent;
     e.id = prefix + source.id;
     e.cls = names_.unique(slugify(node.name, node_type_name(node.type)));
@@ -632,63 +612,6 @@ class Generator {
     return rules;
   }
 
-  // --- markup -----------------------------------------------------------------------------
-
-  void write(const Element& e, int depth, std::string& out) {
-    const Node& n = *e.node;
-    std::string indent(depth * 2, ' ');
-    std::string open =
-        "<" + e.tag + " class=\"" + e.cls + "\" data-node-id=\"" + escape_html(e.id) + "\"";
-    if (e.tag == "a") open += " href=\"" + escape_html(n.link) + "\"";
-    if (e.tag == "button") open += " type=\"button\"";
-    if (e.tag == "img") {
-      out += indent + open + " src=\"assets/" + n.asset_id + "\" alt=\"" + escape_html(n.name) +
-             "\">\n";
-      return;
-    }
-    if (e.tag == "svg") {
-      out += indent + open + " viewBox=\"0 0 " + css::number(n.width) + " " +
-             css::number(n.height) + "\" preserveAspectRatio=\"none\" aria-hidden=\"true\">" +
-             "<path d=\"" + n.vector_path + "\"/></svg>\n";
-      return;
-    }
-    if (n.type == NodeType::kText) {
-      out += indent + open + ">";
-      if (n.runs.empty()) {
-        out += escape_html(n.characters);
-      } else {
-        for (size_t i = 0; i < n.runs.size(); ++i) {
-          std::string run = std::to_string(i + 1);
-          out += "<span class=\"" + e.cls + "-run-" + run + "\" data-node-id=\"" +
-                 escape_html(e.id) + "\" data-run=\"" + run + "\">" + escape_html(n.runs[i].text) +
-                 "</span>";
-        }
-      }
-      out += "</" + e.tag + ">\n";
-      return;
-    }
-    if (e.children.empty()) {
-      out += indent + open + "></" + e.tag + ">\n";
-      return;
-    }
-    out += indent + open + ">\n";
-    for (const auto& c : e.children) write(c, depth + 1, out);
-    out += indent + "</" + e.tag + ">\n";
-  }
-
-  std::string page_html(const Element& root) {
-    std::string title = root.node->name.empty() ? doc_.name : root.node->name;
-    std::string out =
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n"
-        "  <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "  <title>" +
-        escape_html(title) +
-        "</title>\n  <link rel=\"stylesheet\" href=\"styles.css\">\n</head>\n<body>\n";
-    write(root, 1, out);
-    out += "</body>\n</html>\n";
-    return out;
-  }
-
   const Document& doc_;
   const GenerateOptions& options_;
   std::deque<Node> arena_;  // expanded instances; a deque keeps their addresses stable
@@ -701,8 +624,90 @@ class Generator {
 
 }  // namespace
 
-Files generate_html(const Document& doc, const GenerateOptions& options) {
+ElementTree build_element_tree(const Document& doc, const GenerateOptions& options) {
   return Generator(doc, options).run();
+}
+
+namespace {
+
+void write(const Element& e, int depth, std::string& out) {
+  const Node& n = *e.node;
+  std::string indent(depth * 2, ' ');
+  std::string open =
+      "<" + e.tag + " class=\"" + e.cls + "\" data-node-id=\"" + escape_html(e.id) + "\"";
+  if (e.tag == "a") open += " href=\"" + escape_html(n.link) + "\"";
+  if (e.tag == "button") open += " type=\"button\"";
+  if (e.tag == "img") {
+    out +=
+        indent + open + " src=\"assets/" + n.asset_id + "\" alt=\"" + escape_html(n.name) + "\">\n";
+    return;
+  }
+  if (e.tag == "svg") {
+    out += indent + open + " viewBox=\"0 0 " + css::number(n.width) + " " + css::number(n.height) +
+           "\" preserveAspectRatio=\"none\" aria-hidden=\"true\">" + "<path d=\"" + n.vector_path +
+           "\"/></svg>\n";
+    return;
+  }
+  if (n.type == NodeType::kText) {
+    out += indent + open + ">";
+    if (n.runs.empty()) {
+      out += escape_html(n.characters);
+    } else {
+      for (size_t i = 0; i < n.runs.size(); ++i) {
+        std::string run = std::to_string(i + 1);
+        out += "<span class=\"" + e.cls + "-run-" + run + "\" data-node-id=\"" + escape_html(e.id) +
+               "\" data-run=\"" + run + "\">" + escape_html(n.runs[i].text) + "</span>";
+      }
+    }
+    out += "</" + e.tag + ">\n";
+    return;
+  }
+  if (e.children.empty()) {
+    out += indent + open + "></" + e.tag + ">\n";
+    return;
+  }
+  out += indent + open + ">\n";
+  for (const auto& c : e.children) write(c, depth + 1, out);
+  out += indent + "</" + e.tag + ">\n";
+}
+
+std::string page_html(const Document& doc, const Element& root) {
+  std::string title = root.node->name.empty() ? doc.name : root.node->name;
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n"
+      "  <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "  <title>" +
+      escape_html(title) +
+      "</title>\n  <link rel=\"stylesheet\" href=\"styles.css\">\n</head>\n<body>\n";
+  write(root, 1, out);
+  out += "</body>\n</html>\n";
+  return out;
+}
+
+}  // namespace
+
+Files generate_html(const Document& doc, const GenerateOptions& options) {
+  ElementTree tree = build_element_tree(doc, options);
+  Files files;
+  files["styles.css"] = tree.base_css + tree.class_css;
+  if (tree.pages.size() == 1) {
+    files["index.html"] = page_html(doc, tree.pages[0]);
+    return files;
+  }
+  std::string links;
+  for (size_t i = 0; i < tree.pages.size(); ++i) {
+    const Element& root = tree.pages[i];
+    const std::string& name = tree.page_names[i];
+    files[name + ".html"] = page_html(doc, root);
+    links += "      <li><a href=\"" + name + ".html\">" +
+             escape_html(root.node->name.empty() ? name : root.node->name) + "</a></li>\n";
+  }
+  files["index.html"] =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+      "  <meta charset=\"utf-8\">\n  <title>" +
+      escape_html(doc.name) + "</title>\n</head>\n<body>\n  <nav>\n    <ul>\n" + links +
+      "    </ul>\n  </nav>\n</body>\n</html>\n";
+  return files;
 }
 
 }  // namespace od::design2code

@@ -1,0 +1,80 @@
+// What every fidelity suite checks, whatever the target: the boxes a design promises for its
+// nodes (by data-node-id, in page coordinates), the boxes Chromium lays out, and the comparison
+// of the two within a tolerance.
+
+// The boxes the design promises, by data-node-id, in page coordinates. Instances without
+// children of their own show their component's children, with ids "<instance id>;<child id>".
+export function expectedBoxes(doc, page) {
+  const components = new Map();
+  const collect = (n) => {
+    if (n.type === 'component') components.set(n.id, n);
+    (n.children || []).forEach(collect);
+  };
+  doc.children.forEach(collect);
+  const out = [];
+  const walk = (n, prefix, ox, oy, hidden) => {
+    const id = prefix + n.id;
+    const x = ox + (n.x || 0);
+    const y = oy + (n.y || 0);
+    const isHidden = hidden || n.visible === false;
+    let text = null;
+    if (n.type === 'text') {
+      text = n.text.runs ? n.text.runs.map((r) => r.text).join('') : (n.text.characters ?? '');
+    }
+    out.push({ id, name: n.name, x, y, width: n.width, height: n.height, hidden: isHidden, text });
+    let children = n.children || [];
+    let childPrefix = prefix;
+    if (n.type === 'instance' && children.length === 0 && components.has(n.componentId)) {
+      children = components.get(n.componentId).children || [];
+      childPrefix = id + ';';
+    }
+    children.forEach((c) => walk(c, childPrefix, x, y, isHidden));
+  };
+  walk(page, '', -page.x || 0, -page.y || 0, false);
+  return out;
+}
+
+// Runs in the page: every element's box by data-node-id (runs of mixed-style text excluded),
+// measured with transforms off because the design's geometry is a node's before its rotation.
+export function readBoxes() {
+  const boxes = {};
+  for (const el of document.querySelectorAll('[data-node-id]:not([data-run])')) {
+    el.style.transform = 'none';
+  }
+  for (const el of document.querySelectorAll('[data-node-id]:not([data-run])')) {
+    const r = el.getBoundingClientRect();
+    const shown = getComputedStyle(el).display !== 'none' && el.getClientRects().length > 0;
+    boxes[el.dataset.nodeId] = { x: r.x, y: r.y, width: r.width, height: r.height, shown,
+                                 text: el.textContent, count: (boxes[el.dataset.nodeId]?.count ?? 0) + 1 };
+  }
+  return boxes;
+}
+
+// One line per node that misses its design box or text; `totals` counts nodes and passes.
+export function compareBoxes(doc, page, boxes, tolerance, totals) {
+  const failures = [];
+  for (const want of expectedBoxes(doc, page)) {
+    totals.nodes += 1;
+    const got = boxes[want.id];
+    let problem = null;
+    if (!got) problem = 'no element carries this data-node-id';
+    else if (got.count !== 1) problem = `${got.count} elements carry this data-node-id`;
+    else if (want.hidden) problem = got.shown ? 'hidden in the design but shown' : null;
+    else if (!got.shown) problem = 'not shown';
+    else {
+      for (const k of ['x', 'y', 'width', 'height']) {
+        if (Math.abs(got[k] - want[k]) > tolerance) {
+          problem = `${k} is ${got[k]}, the design says ${want[k]}`;
+          break;
+        }
+      }
+      if (!problem && want.text !== null && got.text !== want.text) {
+        problem = `text is ${JSON.stringify(got.text)}, the design says ` +
+                  JSON.stringify(want.text);
+      }
+    }
+    if (problem) failures.push(`${want.id} (${want.name}): ${problem}`);
+    else totals.passed += 1;
+  }
+  return failures;
+}
