@@ -143,7 +143,7 @@ class Importer {
       for (auto it = input.begin(); it != input.end(); ++it) {
         if (it.key() != "document" && it.key() != "name") meta[it.key()] = it.value();
       }
-      collect_components(input["document"], "/document", 0);
+      collect_components(input["document"], 0);
       issues_.throw_if_any();
       flatten(input["document"], "/document", out, 0);
     } else if (format == InputFormat::kFigmaNodes) {
@@ -168,7 +168,7 @@ class Importer {
           issues_.add(path, "must be an object with a `document` node (or null)");
           continue;
         }
-        collect_components((*it)["document"], path + "/document", 0);
+        collect_components((*it)["document"], 0);
         if (it->contains("components")) meta["components"].update((*it)["components"]);
         if (it->contains("styles")) meta["styles"].update((*it)["styles"]);
       }
@@ -182,13 +182,11 @@ class Importer {
       if (input.size() > limits_.max_array_items) {
         issues_.add("", "has more than " + std::to_string(limits_.max_array_items) + " nodes");
       }
-      for (size_t i = 0; i < input.size() && issues_.empty(); ++i) {
-        collect_components(input[i], "/" + std::to_string(i), 0);
-      }
       issues_.throw_if_any();
+      for (const auto& n : input) collect_components(n, 0);
       for (size_t i = 0; i < input.size(); ++i) flatten(input[i], "/" + std::to_string(i), out, 0);
     } else {
-      collect_components(input, "", 0);
+      collect_components(input, 0);
       issues_.throw_if_any();
       flatten(input, "", out, 0);
     }
@@ -201,15 +199,9 @@ class Importer {
  private:
   // Component ids first, so an instance can tell whether its component is in the file (then it
   // stays an instance) or lives in a library (then it becomes a frame showing its own children).
-  void collect_components(const json& node, const std::string& path, int depth) {
-    if (!node.is_object()) {
-      issues_.add(path, "a Figma node must be an object");
-      return;
-    }
-    if (depth > limits_.max_depth) {
-      issues_.add(path, "nests deeper than " + std::to_string(limits_.max_depth) + " levels");
-      return;
-    }
+  // Malformed nodes are skipped here and reported where they are converted, with everything else.
+  void collect_components(const json& node, int depth) {
+    if (!node.is_object() || depth > limits_.max_depth) return;
     auto type = node.find("type");
     auto id = node.find("id");
     if (type != node.end() && *type == "COMPONENT" && id != node.end() && id->is_string()) {
@@ -218,7 +210,7 @@ class Importer {
     auto children = node.find("children");
     if (children != node.end() && children->is_array()) {
       for (size_t i = 0; i < children->size(); ++i) {
-        collect_components((*children)[i], path + "/children/" + std::to_string(i), depth + 1);
+        collect_components((*children)[i], depth + 1);
       }
     }
   }
