@@ -75,7 +75,8 @@ done
 
 echo "== design-to-code fidelity"
 # The real CLI's HTML rendered in headless Chromium (playwright-core): every node's box against
-# the design, over the corpus in tests/design2code/corpus/; prints the pass rate.
+# the design, over the corpus in tests/design2code/corpus/ and the public Figma files in
+# tests/design2code/figma/ (imported by the CLI, checked against Figma's own boxes); prints the pass rates.
 node --test tests/design2code/ || status=1
 
 echo "== interop suites"
