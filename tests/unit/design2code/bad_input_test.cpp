@@ -81,6 +81,18 @@ TEST(BadInput, NestingTenThousandDeepIsRefusedWithoutRecursion) {
   EXPECT_NE(first_problem(figma).find("nesting is deeper than"), std::string::npos);
 }
 
+TEST(BadInput, ThePreScanReadsStringsAsStrings) {
+  // Brackets and escaped quotes inside a string are text, not nesting.
+  std::string chars = std::string(2000, '[') + "\\\"" + std::string(2000, '{');
+  std::string text = R"({"version": 1, "children": [{"id": "t", "type": "text", "text":
+                        {"characters": ")" +
+                     chars + R"("}}]})";
+  Document doc = load_design_text(text);
+  const std::string& got = doc.children.at(0).characters;
+  EXPECT_EQ(got.size(), 4001u);  // the escaped quote decodes to one character
+  EXPECT_EQ(got[2000], '"');
+}
+
 TEST(BadInput, WrongTypesAreReportedNotCrashedOn) {
   EXPECT_EQ(first_problem("[1, 2, 3]").rfind(": neither a canvas document", 0), 0u);
   EXPECT_EQ(first_problem("\"text\"").rfind(": neither a canvas document", 0), 0u);
