@@ -420,5 +420,33 @@ TEST(FigmaImport, CanvasValidationProblemsPointBackIntoTheFigmaFile) {
   EXPECT_EQ(ids[0].rfind(": imported as canvas /id, which must be", 0), 0u) << ids[0];
 }
 
+TEST(FigmaImport, NodeCountAndDepthLimitsHold) {
+  Limits limits;
+  limits.max_nodes = 10;
+  limits.max_depth = 5;
+  json wide = node("1:1", "FRAME", box(0, 0, 10, 10));
+  for (int i = 0; i < 20; ++i) {
+    wide["children"].push_back(node("2:" + std::to_string(i), "RECTANGLE", box(0, 0, 1, 1)));
+  }
+  try {
+    load_design(wide, limits);
+    FAIL() << "accepted 21 nodes with a limit of 10";
+  } catch (const InvalidDocument& e) {
+    EXPECT_EQ(e.issues().back().message, "the file has more than 10 nodes");
+    EXPECT_EQ(e.issues().back().path, "/children/9");
+  }
+  json deep = node("3:0", "FRAME", box(0, 0, 10, 10));
+  for (int i = 1; i < 8; ++i) {
+    deep = node("3:" + std::to_string(i), "FRAME", box(0, 0, 10, 10),
+                {{"children", json::array({deep})}});
+  }
+  try {
+    load_design(deep, limits);
+    FAIL() << "accepted 8 levels with a limit of 5";
+  } catch (const InvalidDocument& e) {
+    EXPECT_EQ(e.issues().at(0).message, "nests deeper than 5 levels");
+  }
+}
+
 }  // namespace
 }  // namespace od::design2code
