@@ -75,8 +75,9 @@ done
 
 echo "== design-to-code fidelity"
 # The real CLI's HTML rendered in headless Chromium (playwright-core): every node's box against
-# the design, over the corpus in tests/design2code/corpus/; prints the pass rate.
-# frameworks.test.mjs builds the React and Vue targets with Vite, tsc and vue-tsc from
+# the design, over the corpus in tests/design2code/corpus/ and the public Figma files in
+# tests/design2code/figma/ (imported by the CLI, checked against Figma's own boxes); prints the
+# pass rates. frameworks.test.mjs builds the React and Vue targets with Vite, tsc and vue-tsc from
 # tests/node_modules and renders them the same way; output_validation.test.mjs parses every
 # generated HTML file with parse5 and CSS file with css-tree.
 node --test tests/design2code/ || status=1

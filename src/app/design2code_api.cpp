@@ -5,6 +5,7 @@
 #include "core/json_input.h"
 #include "engines/design2code/document.h"
 #include "engines/design2code/framework_project.h"
+#include "engines/design2code/design_input.h"
 #include "engines/design2code/html_generator.h"
 
 namespace od::app {
@@ -15,7 +16,7 @@ namespace d2c = od::design2code;
 
 constexpr size_t kMaxBodyBytes = 2 << 20;
 // The document sits one level inside the body; a node level costs two JSON levels.
-constexpr int kMaxJsonDepth = 2 * 256 + 16;
+constexpr int kMaxJsonDepth = 2 * 256 + 24;  // + the wrappers of Figma nodes responses
 
 nlohmann::json issues_json(const std::vector<d2c::Issue>& issues) {
   nlohmann::json list = nlohmann::json::array();
@@ -40,12 +41,14 @@ void register_design2code_routes(http::Router& router) {
                }
                auto frame = ji::string_field(body, "frame", false, 1, 1024);
                auto document = body.find("document");
-               if (document == body.end() || !document->is_object()) {
-                 throw validation_error("Field 'document' must be a canvas document object.",
-                                        {{"field", "/document"}});
+               if (document == body.end() || !(document->is_object() || document->is_array())) {
+                 throw validation_error(
+                     "Field 'document' must be a canvas document or Figma JSON object.",
+                     {{"field", "/document"}});
                }
                try {
-                 d2c::Document doc = d2c::parse_document(*document);
+                 // A canvas document or Figma JSON, told apart by content.
+                 d2c::Document doc = d2c::load_design(*document);
                  d2c::GenerateOptions options;
                  options.frame = frame.value_or("");
                  d2c::Files files = target == "react" ? d2c::generate_react(doc, options)

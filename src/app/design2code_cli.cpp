@@ -7,6 +7,7 @@
 
 #include "engines/design2code/document.h"
 #include "engines/design2code/framework_project.h"
+#include "engines/design2code/design_input.h"
 #include "engines/design2code/html_generator.h"
 
 namespace od::app {
@@ -53,7 +54,8 @@ int run_design2code(const Design2CodeArgs& args, std::ostream& out, std::ostream
     return 1;
   }
   try {
-    d2c::Document doc = d2c::parse_document_text(read_input(args.input));
+    // Canvas document or Figma JSON, told apart by content.
+    d2c::Document doc = d2c::load_design_text(read_input(args.input));
     d2c::GenerateOptions options;
     options.frame = args.frame;
     d2c::Files files = args.target == "react" ? d2c::generate_react(doc, options)
@@ -65,7 +67,7 @@ int run_design2code(const Design2CodeArgs& args, std::ostream& out, std::ostream
     }
     return 0;
   } catch (const d2c::InvalidDocument& e) {
-    err << "error: " << args.input << " is not a valid canvas document\n";
+    err << "error: " << args.input << " is not a valid canvas document or Figma file\n";
     for (const auto& issue : e.issues()) {
       err << "  " << (issue.path.empty() ? "/" : issue.path) << ": " << issue.message << "\n";
     }

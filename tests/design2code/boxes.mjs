@@ -3,7 +3,8 @@
 // of the two within a tolerance.
 
 // The boxes the design promises, by data-node-id, in page coordinates. Instances without
-// children of their own show their component's children, with ids "<instance id>;<child id>".
+// children of their own show their component's children, with ids "<instance id>;<child id>",
+// and with the instance's overrides of text and visibility.
 export function expectedBoxes(doc, page) {
   const components = new Map();
   const collect = (n) => {
@@ -12,23 +13,38 @@ export function expectedBoxes(doc, page) {
   };
   doc.children.forEach(collect);
   const out = [];
-  const walk = (n, prefix, ox, oy, hidden) => {
+  // `overrides`: the enclosing instances' overrides still to apply here, by id below this level
+  // ("<id>" for this level's nodes, "<nested instance id>;<id>" deeper), outer ones first.
+  const walk = (n, prefix, ox, oy, hidden, overrides = {}) => {
     const id = prefix + n.id;
+    const own = overrides[n.id] ?? {};
     const x = ox + (n.x || 0);
     const y = oy + (n.y || 0);
-    const isHidden = hidden || n.visible === false;
+    const isHidden = hidden || (own.visible ?? n.visible) === false;
     let text = null;
     if (n.type === 'text') {
-      text = n.text.runs ? n.text.runs.map((r) => r.text).join('') : (n.text.characters ?? '');
+      text = own.characters ??
+             (n.text.runs ? n.text.runs.map((r) => r.text).join('') : (n.text.characters ?? ''));
     }
     out.push({ id, name: n.name, x, y, width: n.width, height: n.height, hidden: isHidden, text });
     let children = n.children || [];
     let childPrefix = prefix;
+    let childOverrides = {};
     if (n.type === 'instance' && children.length === 0 && components.has(n.componentId)) {
       children = components.get(n.componentId).children || [];
       childPrefix = id + ';';
+      // Keys handed down from outside ("<this id>;<rest>") win over this instance's own.
+      childOverrides = { ...(n.overrides || {}) };
+      for (const [key, value] of Object.entries(overrides)) {
+        if (key.startsWith(n.id + ';')) {
+          const rest = key.slice(n.id.length + 1);
+          childOverrides[rest] = { ...(childOverrides[rest] || {}), ...value };
+        }
+      }
+    } else {
+      childOverrides = overrides;
     }
-    children.forEach((c) => walk(c, childPrefix, x, y, isHidden));
+    children.forEach((c) => walk(c, childPrefix, x, y, isHidden, childOverrides));
   };
   walk(page, '', -page.x || 0, -page.y || 0, false);
   return out;

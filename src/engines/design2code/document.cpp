@@ -5,6 +5,8 @@
 #include <cstring>
 #include <set>
 
+#include "engines/design2code/instance_overrides.h"
+
 namespace od::design2code {
 namespace {
 
@@ -15,11 +17,11 @@ const std::vector<std::string> kTypes = {"frame", "group", "rectangle", "ellipse
 
 // Properties the parser understands on a node; everything else is kept as metadata.
 const std::set<std::string> kNodeKeys = {
-    "id",           "type",        "name",    "x",       "y",         "width",
-    "height",       "rotation",    "visible", "opacity", "blendMode", "clipContent",
-    "absolute",     "constraints", "layout",  "sizing",  "fills",     "strokes",
-    "cornerRadius", "effects",     "text",    "path",    "assetId",   "componentId",
-    "link",         "breakpoints", "children"};
+    "id",           "type",        "name",     "x",        "y",         "width",
+    "height",       "rotation",    "visible",  "opacity",  "blendMode", "clipContent",
+    "absolute",     "constraints", "layout",   "sizing",   "fills",     "strokes",
+    "cornerRadius", "effects",     "text",     "path",     "assetId",   "componentId",
+    "link",         "breakpoints", "children", "overrides"};
 
 const std::vector<std::string> kBlendModes = {
     "normal",      "multiply",   "screen",     "overlay",    "darken",     "lighten",
@@ -115,6 +117,8 @@ class Parser {
     issues_.throw_if_any();
     for (const auto& node : doc.children) collect_components(node, doc);
     validate_references(doc, issues_);
+    issues_.throw_if_any();
+    validate_instance_overrides(doc, issues_);
     issues_.throw_if_any();
     return doc;
   }
@@ -473,12 +477,52 @@ class Parser {
     } else if (n.type == NodeType::kInstance) {
       n.component_id = r.string("componentId", limits_.max_name_bytes).value_or("");
       if (n.component_id.empty()) r.fail("componentId", "is required on instances");
+      parse_instance_overrides(r, n);
+    } else if (r.find("overrides")) {
+      r.fail("overrides", "applies to instances only");
     }
     if (auto link = r.string("link", 2048)) {
       if (valid_link(*link))
         n.link = *link;
       else
         r.fail("link", "must be an http(s) or mailto URL, a path or a #fragment");
+    }
+  }
+
+  void parse_instance_overrides(const Reader& r, Node& n) {
+    const auto* obj = r.object("overrides");
+    if (!obj) return;
+    if (obj->size() > limits_.max_array_items) {
+      r.fail("overrides", "has more than " + std::to_string(limits_.max_array_items) + " entries");
+      return;
+    }
+    for (auto it = obj->begin(); it != obj->end(); ++it) {
+      std::string path = r.at("overrides") + "/" + pointer_token(it.key());
+      if (!it->is_object()) {
+        issues_.add(path, "must be an object");
+        continue;
+      }
+      Reader o(*it, path, issues_, limits_);
+      InstanceOverride ov;
+      ov.visible = o.boolean("visible");
+      ov.opacity = o.number("opacity", 0, 1);
+      if (o.find("characters")) ov.characters = text(o, "characters");
+      if (const auto* fills = o.array("fills")) {
+        ov.fills.emplace();
+        for (size_t i = 0; i < fills->size(); ++i) {
+          if (auto p = parse_paint((*fills)[i], o.at("fills") + "/" + std::to_string(i))) {
+            ov.fills->push_back(*p);
+          }
+        }
+      }
+      for (auto field = it->begin(); field != it->end(); ++field) {
+        const std::string& k = field.key();
+        if (k != "visible" && k != "opacity" && k != "characters" && k != "fills") {
+          issues_.add(path + "/" + pointer_token(k),
+                      "is not an overridable property (visible, opacity, characters, fills)");
+        }
+      }
+      n.instance_overrides[it.key()] = std::move(ov);
     }
   }
 

@@ -107,6 +107,15 @@ struct Override {
   std::optional<bool> row;  // auto-layout direction
 };
 
+// What an instance changes in one descendant of its component (docs/canvas-schema.md,
+// "Instance overrides"); unset fields keep the component's value.
+struct InstanceOverride {
+  std::optional<bool> visible;
+  std::optional<std::string> characters;  // text nodes: replaces the text (and its runs)
+  std::optional<std::vector<Paint>> fills;
+  std::optional<double> opacity;
+};
+
 struct Node {
   std::string id;
   NodeType type = NodeType::kFrame;
@@ -135,6 +144,9 @@ struct Node {
   std::string component_id;                   // instance nodes
   std::string link;                           // optional hyperlink target
   std::map<std::string, Override> overrides;  // by breakpoint name
+  // Instance nodes: overrides by descendant id inside the component ("<id>", or through nested
+  // instances "<instance id>;<id>").
+  std::map<std::string, InstanceOverride> instance_overrides;
   nlohmann::json metadata = nlohmann::json::object();  // unknown properties, kept as they came
   std::vector<Node> children;
 };

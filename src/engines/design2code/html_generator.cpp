@@ -7,6 +7,7 @@
 
 #include "engines/design2code/css.h"
 #include "engines/design2code/element_tree.h"
+#include "engines/design2code/instance_overrides.h"
 #include "engines/design2code/naming.h"
 #include "engines/design2code/tokens.h"
 
@@ -143,6 +144,7 @@ class Generator {
     merged.effects = node.effects.empty() ? c.effects : node.effects;
     merged.clip = node.clip || c.clip;
     merged.children = c.children;  // expanded below with ids prefixed by the instance's
+    apply_instance_overrides(merged.children, node.instance_overrides);
     return merged;
   }
 
