@@ -19,6 +19,7 @@
 #include "collab/api.h"
 #include "collab/compaction_lock.h"
 #include "collab/room_bus.h"
+#include "comments/api.h"
 #include "core/crypto.h"
 #include "core/error.h"
 #include "core/log.h"
@@ -160,6 +161,12 @@ void Application::build_collab() {
                                               std::move(bus), std::move(lock));
   collab_ = std::make_unique<collab::CollabService>(*collab_store_, *collab_sessions_, *collab_hub_,
                                                     *projects_);
+  comment_store_ = std::make_unique<comments::CommentStore>(*db_);
+  comments_ = std::make_unique<comments::CommentsService>(
+      *comment_store_, *projects_, *accounts_, events_.get(),
+      [this](const std::string& project_id, const std::string& json) {
+        collab_hub_->notify_project(project_id, json);
+      });
 }
 
 // The job queue and its handlers. Engines add their job types here as they arrive.
@@ -201,6 +208,7 @@ void Application::register_routes(http::Router& router) {
   collab_options.session.messages_per_second = config_.collab_messages_per_second;
   collab_options.session.auth_timeout = std::chrono::seconds(config_.collab_auth_timeout_seconds);
   collab::register_routes(router, *collab_hub_, *collab_, *projects_, *accounts_, collab_options);
+  comments::register_routes(router, *comments_);
   jobs::register_routes(router, *jobs_, *events_, *accounts_);
   projects::register_archive_routes(router, *projects_);
   register_gdpr_routes(router, *accounts_, *projects_);

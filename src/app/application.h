@@ -12,6 +12,7 @@
 #include "auth/service.h"
 #include "collab/hub.h"
 #include "collab/service.h"
+#include "comments/service.h"
 #include "db/database.h"
 #include "events/bus.h"
 #include "events/sse_hub.h"
@@ -61,6 +62,8 @@ class Application {
   std::unique_ptr<collab::SessionStore> collab_sessions_;
   std::unique_ptr<collab::Hub> collab_hub_;
   std::unique_ptr<collab::CollabService> collab_;
+  std::unique_ptr<comments::CommentStore> comment_store_;
+  std::unique_ptr<comments::CommentsService> comments_;  // after collab_hub_: it notifies rooms
   jobs::HandlerRegistry job_handlers_;  // filled in the constructor, then read-only
   std::unique_ptr<jobs::JobStore> job_store_;
   std::unique_ptr<jobs::JobsService> jobs_;

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { WebsocketProvider } from 'y-websocket';
 import { freshPostgresDatabase } from '../../integration/harness.mjs';
@@ -225,4 +226,32 @@ test('a snapshot restored into live rooms closes them with 4410 and fresh client
       'POST', `/api/v1/projects/${people.projectId}/collab/snapshots/9999/restore`,
       { token: people.owner.access });
   assert.equal(missing.status, 404);
+});
+
+test('a comment change reaches the project\'s connections that asked for notices, on every ' +
+     'instance', async () => {
+  const room = `project/${people.projectId}/design`;
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(`ws://127.0.0.1:${serverA.port}/collab`, room, doc, {
+    WebSocketPolyfill: WebSocket, disableBc: true,
+    params: { token: people.viewer.access, notices: '1' },
+  });
+  providers.push(provider);
+  const notices = [];
+  // Message type 100: varString(json); a provider's handler table is its own copy.
+  provider.messageHandlers[100] = (_encoder, decoder) => {
+    notices.push(JSON.parse(decoding.readVarString(decoder)));
+  };
+  await eventually(() => provider.synced, 'the notice client to sync');
+  const created = await serverB.api('POST', `/api/v1/projects/${people.projectId}/comments`, {
+    token: people.editor.access, json: { body: 'look here', anchor: { nodeId: 'n-1' } },
+  });
+  assert.equal(created.status, 201, created.body);
+  await eventually(() => notices.some((n) => n.type === 'comment.created' &&
+                                             n.commentId === created.json.id),
+                   'the notice from the other instance');
+  await serverA.api('POST', `/api/v1/projects/${people.projectId}/comments/${
+      created.json.id}/resolve`, { token: people.editor.access });
+  await eventually(() => notices.some((n) => n.type === 'comment.resolved'), 'the resolve notice');
+  assert.ok(notices.every((n) => n.projectId === people.projectId));
 });
