@@ -413,33 +413,36 @@ void Room::maybe_merge() {
 void Room::maybe_compact() {
   if (compacting_ || rows_since_compaction_ <= limits_.compact_after) return;
   compacting_ = true;
-  bool submitted = services_.pool.try_submit([self = shared_from_this()] {
-    auto& s = self->services_;
-    if (auto token = s.compaction_lock.try_lock(self->key_, kCompactionLockTtl)) {
-      try {
-        // From the database, not from memory: the merge holds exactly the rows it replaces,
-        // whichever instance appended them.
-        auto rows = s.store.load(self->key_);
-        if (rows.size() > 1) {
-          std::vector<yjs::BytesView> views;
-          for (const auto& row : rows) views.push_back(as_bytes(row.data));
-          auto merged = yjs::merge_updates(views);
-          s.store.compact(
-              self->key_, self->name_.project_id, rows.back().seq,
-              std::string_view(reinterpret_cast<const char*>(merged.data()), merged.size()));
+  // Rows counted while it runs stay counted: they may be after what it compacts.
+  bool submitted =
+      services_.pool.try_submit([self = shared_from_this(), counted = rows_since_compaction_] {
+        auto& s = self->services_;
+        if (auto token = s.compaction_lock.try_lock(self->key_, kCompactionLockTtl)) {
+          try {
+            // From the database, not from memory: the merge holds exactly the rows it replaces,
+            // whichever instance appended them.
+            auto rows = s.store.load(self->key_);
+            if (rows.size() > 1) {
+              std::vector<yjs::BytesView> views;
+              for (const auto& row : rows) views.push_back(as_bytes(row.data));
+              auto merged = yjs::merge_updates(views);
+              s.store.compact(
+                  self->key_, self->name_.project_id, rows.back().seq,
+                  std::string_view(reinterpret_cast<const char*>(merged.data()), merged.size()));
+            }
+          } catch (const std::exception& e) {
+            log::warn("collab compaction failed", {{"room", self->key_}, {"error", e.what()}});
+          }
+          s.compaction_lock.unlock(self->key_, *token);
         }
-      } catch (const std::exception& e) {
-        log::warn("collab compaction failed", {{"room", self->key_}, {"error", e.what()}});
-      }
-      s.compaction_lock.unlock(self->key_, *token);
-    }
-    self->queue_->post(
-        [self] {
-          self->compacting_ = false;
-          self->rows_since_compaction_ = 0;
-        },
-        /*must_run=*/true);
-  });
+        self->queue_->post(
+            [self, counted] {
+              self->compacting_ = false;
+              self->rows_since_compaction_ -= std::min(counted, self->rows_since_compaction_);
+              self->maybe_compact();
+            },
+            /*must_run=*/true);
+      });
   if (!submitted) compacting_ = false;
 }
 
