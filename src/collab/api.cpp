@@ -5,6 +5,7 @@
 #include "auth/request_auth.h"
 #include "core/error.h"
 #include "core/json_input.h"
+#include "core/time.h"
 
 namespace od::collab {
 namespace {
@@ -31,7 +32,7 @@ nlohmann::json session_json(const CollabSession& s) {
   return {{"userId", s.user_id},
           {"room", s.room},
           {"canEdit", s.can_edit},
-          {"joinedAt", s.joined_at},
+          {"joinedAt", rfc3339(s.joined_at)},
           {"instanceId", s.instance_id}};
 }
 

@@ -383,7 +383,11 @@ void Room::add_recent(Bytes update) {
 }
 
 void Room::maybe_merge() {
+  // Folding recent updates into the base costs the base's size. Waiting until they hold a
+  // sixteenth of it keeps that cost per byte received constant whatever the document's size;
+  // the cap on their number bounds the list (and a join's merge) for large documents.
   if (merging_ || recent_.size() < limits_.merge_after) return;
+  if (recent_bytes_ * 16 < base_->size() && recent_.size() < limits_.merge_after * 64) return;
   std::vector<std::shared_ptr<const Bytes>> batch(recent_.begin(), recent_.end());
   auto base = base_;
   uint64_t epoch = epoch_;

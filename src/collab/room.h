@@ -7,10 +7,11 @@
 // instances.
 //
 // Cost per update does not grow with the document: an update is validated, appended, published
-// and relayed, and only joins the list of recent updates. A background merge folds a batch of
-// recent updates into the base on the worker pool (one at a time per room); a join or a
-// SyncStep1, which need the whole state, merges what is left. The stored log is compacted in the
-// background too, by whichever instance holds the room's compaction lock.
+// and relayed, and only joins the list of recent updates. A background merge folds them into
+// the base on the worker pool (one at a time per room) once they are numerous and large enough
+// relative to the base; a join or a SyncStep1, which need the whole state, merges what is left. The
+// stored log is compacted in the background too, by whichever instance holds the room's compaction
+// lock.
 //
 // With other instances (RoomBus), every update carries its seq; a room that sees a gap in the
 // seqs (a message lost on the way) reloads the missing rows from the database on the next tick.
@@ -54,7 +55,7 @@ constexpr std::uint64_t kNoticeMessageType = 100;
 struct RoomLimits {
   size_t max_document_bytes = 64 << 20;  // merged state; an update beyond it is refused (1009)
   size_t compact_after = 500;            // stored rows before they are merged into one
-  size_t merge_after = 32;               // recent updates before a background merge
+  size_t merge_after = 32;  // recent updates before a background merge (see maybe_merge)
   size_t max_awareness_clients = 1000;   // awareness states kept per room; more are not stored
   size_t max_pending_tasks = 10000;      // queued messages per room; beyond, senders get 1013
   std::chrono::seconds session_ttl{60};  // collab_sessions rows expire unless refreshed
