@@ -54,7 +54,9 @@ std::vector<std::string> CollabService::restore_snapshot(const auth::Principal& 
   }
   projects_.version(caller, project_id, number);  // 404 for a version that does not exist
   auto saved = store_.load_snapshot(project_id, number);
-  if (saved.empty() && store_.rooms_of(project_id).empty()) return {};
+  // A version saved without collaborative documents (POST /versions) restores nothing here:
+  // emptying every room from it would lose work that was never part of it.
+  if (saved.empty()) throw not_found("collaboration snapshot");
   std::set<std::string> rooms;
   for (const auto& room : store_.rooms_of(project_id)) rooms.insert(room);
   std::map<std::string, std::string> states(saved.begin(), saved.end());

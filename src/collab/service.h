@@ -3,9 +3,10 @@
 // project: anyone who can see it sees who is online; editors save and restore.
 //
 // A restore replaces each room's stored log with the saved state (rooms created after the
-// snapshot become empty documents) and closes every connection to those rooms, on every
-// instance, with 4410: a Yjs document cannot be made to forget what a client holds, so clients
-// must drop their Y.Doc and open a fresh one (y-websocket does not reconnect on 44xx codes).
+// snapshot become empty documents; a version saved without any room is 404 here) and closes every
+// connection to those rooms, on every instance, with 4410: a Yjs document cannot be made to forget
+// what a client holds, so clients must drop their Y.Doc and open a fresh one (y-websocket does not
+// reconnect on 44xx codes).
 #pragma once
 
 #include <string>

@@ -226,6 +226,16 @@ test('a snapshot restored into live rooms closes them with 4410 and fresh client
       'POST', `/api/v1/projects/${people.projectId}/collab/snapshots/9999/restore`,
       { token: people.owner.access });
   assert.equal(missing.status, 404);
+  // A version saved through the projects API holds no collaborative documents: nothing to restore.
+  const plain = await serverA.api('POST', `/api/v1/projects/${people.projectId}/versions`,
+                                  { token: people.owner.access, json: { label: 'plain' } });
+  assert.equal(plain.status, 201);
+  const none = await serverA.api(
+      'POST', `/api/v1/projects/${people.projectId}/collab/snapshots/${plain.json.number}/restore`,
+      { token: people.owner.access });
+  assert.equal(none.status, 404);
+  const still = await open(serverB, people.owner, room, new Y.Doc());
+  assert.equal(still.doc.getText('t').toString(), 'version one');
 });
 
 test('a comment change reaches the project\'s connections that asked for notices, on every ' +
