@@ -74,7 +74,18 @@ Comment CommentsService::require_comment(const std::string& project_id, const st
 std::vector<std::string> CommentsService::resolve_mentions(const auth::Principal& caller,
                                                            const projects::Visible& project,
                                                            const std::string& body) {
-  auto tokens = mention_tokens(body);
+  // Only tokens that look like a user id or an address are mentions; bound them before any
+  // lookup so a long body cannot make one request do thousands.
+  std::vector<std::string> tokens;
+  for (auto& token : mention_tokens(body)) {
+    bool candidate = token.find('@') != std::string::npos || is_valid_id(token);
+    if (candidate && std::find(tokens.begin(), tokens.end(), token) == tokens.end()) {
+      tokens.push_back(std::move(token));
+    }
+  }
+  if (tokens.size() > kMaxMentions) {
+    throw validation_error("A comment may mention at most 20 users.", {{"field", "body"}});
+  }
   if (tokens.empty()) return {};
   std::set<std::string> allowed = {project.project.owner_id};
   for (const auto& member : projects_.members(caller, project.project.id)) {
@@ -85,10 +96,8 @@ std::vector<std::string> CommentsService::resolve_mentions(const auth::Principal
     std::string id;
     if (token.find('@') != std::string::npos) {
       if (auto user = accounts_.find_by_email(token)) id = user->id;
-    } else if (is_valid_id(token)) {
-      id = token;
     } else {
-      continue;  // "@here", "@2x": words, not mentions
+      id = token;
     }
     if (id.empty() || !allowed.contains(id)) {
       throw ApiError(422, "unknown_mention",
@@ -96,9 +105,6 @@ std::vector<std::string> CommentsService::resolve_mentions(const auth::Principal
                      {{"mention", "@" + token}});
     }
     if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
-  }
-  if (ids.size() > kMaxMentions) {
-    throw validation_error("A comment may mention at most 20 users.", {{"field", "body"}});
   }
   return ids;
 }

@@ -97,6 +97,9 @@ test('mentions resolve to user ids and must name someone who can see the project
     assert.equal(bad.status, 422, who);
     assert.equal(bad.json.error.code, 'unknown_mention');
   }
+  const many = Array.from({ length: 21 }, (_, i) => `@user${i}@example.com`).join(' ');
+  const tooMany = await call('POST', '', owner, { body: many, anchor: { nodeId: 'n' } });
+  assert.equal(tooMany.status, 400);
   const edited = await call('PATCH', `/${ok.json.id}`, owner, { body: `only @${owner.id}` });
   assert.deepEqual(edited.json.mentions, [owner.id]);
 });
