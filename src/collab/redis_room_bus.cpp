@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "collab/room_bus.h"
@@ -25,6 +26,10 @@ constexpr milliseconds kConnectTimeout{500};
 constexpr milliseconds kPublishTimeout{500};
 constexpr milliseconds kFirstBackoff{100};
 constexpr milliseconds kMaxBackoff{5000};
+// While Redis is unreachable, publish() skips it for this long rather than making every update
+// of every room wait for a connect timeout. Updates skipped are in the database: the other
+// instances reload them when they notice the gap or when their reader reconnects.
+constexpr milliseconds kPublishRetryAfter{1000};
 
 // PSUBSCRIBE treats * ? [ ] \ as glob syntax; the prefix is meant literally.
 std::string glob_escape(const std::string& text) {
@@ -75,16 +80,25 @@ class RedisRoomBus : public RoomBus {
     // A dropped connection shows up on first use: try once more on a fresh one.
     for (int attempt = 0; attempt < 2; ++attempt) {
       if (!publisher_) {
+        if (failed_at_ && std::chrono::steady_clock::now() - *failed_at_ < kPublishRetryAfter) {
+          return false;
+        }
         publisher_ = redis::connect(address_, kConnectTimeout, kPublishTimeout, error);
         if (!publisher_) break;
       }
       if (redis::command(publisher_.get(), error, "PUBLISH %b %b", channel.data(), channel.size(),
                          payload.data(), payload.size())) {
+        if (failed_at_) log::info("collab: publishing to Redis again");
+        failed_at_.reset();
         return true;
       }
       publisher_.reset();
     }
-    log::warn("collab: cannot publish to Redis", {{"room", message.room}, {"error", error}});
+    if (!failed_at_) {
+      log::warn("collab: cannot publish to Redis; other instances will reload from the database",
+                {{"room", message.room}, {"error", error}});
+    }
+    failed_at_ = std::chrono::steady_clock::now();
     return false;
   }
 
@@ -173,6 +187,7 @@ class RedisRoomBus : public RoomBus {
 
   std::mutex publisher_mutex_;
   redis::ContextPtr publisher_;
+  std::optional<std::chrono::steady_clock::time_point> failed_at_;
 
   std::mutex reader_mutex_;
   std::condition_variable reader_changed_;

@@ -1,9 +1,12 @@
 // Room traffic between instances: the wire form round-trips and rejects what it did not make;
-// the compaction lock admits one holder per room, in process and (against a real redis-server,
-// OD_TEST_REDIS_URL) across instances, and a holder only frees its own lock.
+// Redis carries them between two buses; the compaction lock admits one holder per room, in process
+// and (against a real redis-server, OD_TEST_REDIS_URL) across instances, and a holder only frees
+// its own lock.
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <cstdlib>
+#include <mutex>
 
 #include "collab/compaction_lock.h"
 #include "collab/room_bus.h"
@@ -32,6 +35,35 @@ TEST(RoomBus, RejectsWhatItDidNotMake) {
                                  good + "x", std::string("\x01\xff\xff\xff", 4)}) {
     EXPECT_FALSE(decode_room_message(bad)) << bad.size();
   }
+}
+
+TEST(RoomBus, RedisCarriesMessagesBetweenInstances) {
+  const char* url = std::getenv("OD_TEST_REDIS_URL");
+  ASSERT_TRUE(url && *url) << "OD_TEST_REDIS_URL is not set; run the tests via scripts/test.sh";
+  std::string prefix = "od-test-bus-" + new_id() + ":";
+  auto a = make_redis_room_bus(url, prefix);
+  auto b = make_redis_room_bus(url, prefix);
+  std::mutex mutex;
+  std::condition_variable arrived;
+  std::vector<RoomMessage> received;
+  b->start(
+      [&](RoomMessage m) {
+        std::lock_guard lock(mutex);
+        received.push_back(std::move(m));
+        arrived.notify_all();
+      },
+      [] {});
+  ASSERT_TRUE(a->publish({RoomMessage::Kind::kUpdate, "a", "project/p/design", 7, "bytes"}));
+  ASSERT_TRUE(a->publish({RoomMessage::Kind::kNotice, "a", "p", 0, "{}"}));
+  std::unique_lock lock(mutex);
+  ASSERT_TRUE(
+      arrived.wait_for(lock, std::chrono::seconds(5), [&] { return received.size() == 2; }));
+  EXPECT_EQ(received[0].room, "project/p/design");
+  EXPECT_EQ(received[0].seq, 7);
+  EXPECT_EQ(received[0].payload, "bytes");
+  EXPECT_EQ(received[1].kind, RoomMessage::Kind::kNotice);
+  lock.unlock();
+  b->stop();
 }
 
 void expect_one_holder(CompactionLock& lock, const std::string& room) {
