@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "unit/collab/fake_peer.h"
+
 #include <mutex>
 #include <thread>
 
@@ -19,43 +21,6 @@ namespace od::collab {
 namespace {
 
 using yjs::Bytes;
-
-class FakePeer : public Peer {
- public:
-  explicit FakePeer(std::string user) : user_(std::move(user)) {}
-  void send(std::string message) override {
-    std::lock_guard lock(mutex_);
-    messages_.push_back(std::move(message));
-  }
-  void close(std::uint16_t code, std::string) override {
-    std::lock_guard lock(mutex_);
-    closed_ = code;
-  }
-  bool writable() const override { return true; }
-  const std::string& user_id() const override { return user_; }
-  bool wants_notices() const override { return false; }
-
-  std::vector<yjs::Message> decoded() {
-    std::lock_guard lock(mutex_);
-    std::vector<yjs::Message> out;
-    for (const auto& m : messages_) {
-      out.push_back(
-          yjs::decode_message({reinterpret_cast<const std::uint8_t*>(m.data()), m.size()}));
-    }
-    return out;
-  }
-  size_t count(yjs::SyncType type) {
-    size_t n = 0;
-    for (const auto& m : decoded()) n += m.type == yjs::MessageType::kSync && m.sync_type == type;
-    return n;
-  }
-
- private:
-  std::string user_;
-  std::mutex mutex_;
-  std::vector<std::string> messages_;  // copies: decoded() spans point into them
-  int closed_ = 0;
-};
 
 // One update with one 5-character string item of `client` at `clock`, continuing its text.
 Bytes typing_update(std::uint64_t client, std::uint64_t clock) {
