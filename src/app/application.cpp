@@ -17,6 +17,9 @@
 #include "auth/api.h"
 #include "auth/request_auth.h"
 #include "collab/api.h"
+#include "collab/compaction_lock.h"
+#include "collab/room_bus.h"
+#include "comments/api.h"
 #include "core/crypto.h"
 #include "core/error.h"
 #include "core/log.h"
@@ -110,7 +113,7 @@ Application::Application(Config config) : config_(std::move(config)) {
   };
   sse_hub_ = std::make_unique<events::SseHub>(*events_, can_read);
   collab_store_ = std::make_unique<collab::CollabStore>(*db_);
-  collab_hub_ = std::make_unique<collab::Hub>(*collab_store_, collab::HubOptions{});
+  build_collab();
   build_jobs();
   blobs_ = storage::make_blob_store(blob_store_config(config_));
   asset_store_ = std::make_unique<assets::AssetStore>(*db_);
@@ -139,6 +142,31 @@ void Application::share_access_revocations() {
     int64_t at = event.data.value("at", int64_t{0});
     if (!user.empty() && at > 0) accounts_->revoke_access_tokens(user, at);
   });
+}
+
+// Collaboration: rooms fan out over Redis and compact under a Redis lock when --redis is set.
+void Application::build_collab() {
+  collab_sessions_ = std::make_unique<collab::SessionStore>(*db_);
+  collab::HubOptions options;
+  options.room.max_document_bytes = size_t(config_.collab_max_document_mb) << 20;
+  options.idle_unload = std::chrono::seconds(config_.collab_room_idle_seconds);
+  options.max_rooms_per_user = size_t(config_.collab_max_rooms_per_user);
+  std::unique_ptr<collab::RoomBus> bus;
+  std::unique_ptr<collab::CompactionLock> lock;
+  if (!config_.redis.empty()) {
+    bus = collab::make_redis_room_bus(config_.redis);
+    lock = collab::make_redis_compaction_lock(config_.redis);
+  }
+  collab_hub_ = std::make_unique<collab::Hub>(*collab_store_, *collab_sessions_, options,
+                                              std::move(bus), std::move(lock));
+  collab_ = std::make_unique<collab::CollabService>(*collab_store_, *collab_sessions_, *collab_hub_,
+                                                    *projects_);
+  comment_store_ = std::make_unique<comments::CommentStore>(*db_);
+  comments_ = std::make_unique<comments::CommentsService>(
+      *comment_store_, *projects_, *accounts_, events_.get(),
+      [this](const std::string& project_id, const std::string& json) {
+        collab_hub_->notify_project(project_id, json);
+      });
 }
 
 // The job queue and its handlers. Engines add their job types here as they arrive.
@@ -175,7 +203,12 @@ void Application::register_routes(http::Router& router) {
   auth::register_oauth_routes(router, *oauth_);
   projects::register_routes(router, *projects_);
   events::register_routes(router, *sse_hub_, *accounts_);
-  collab::register_routes(router, *collab_hub_, *projects_, *accounts_);
+  collab::EndpointOptions collab_options;
+  collab_options.websocket.max_message_bytes = size_t(config_.collab_max_message_bytes);
+  collab_options.session.messages_per_second = config_.collab_messages_per_second;
+  collab_options.session.auth_timeout = std::chrono::seconds(config_.collab_auth_timeout_seconds);
+  collab::register_routes(router, *collab_hub_, *collab_, *projects_, *accounts_, collab_options);
+  comments::register_routes(router, *comments_);
   jobs::register_routes(router, *jobs_, *events_, *accounts_);
   projects::register_archive_routes(router, *projects_);
   register_gdpr_routes(router, *accounts_, *projects_);
@@ -244,6 +277,9 @@ int Application::serve() {
   metrics::gauge_callback("db_pool_connections", {{"state", "in_use"}},
                           [this] { return db_->stats().in_use; });
   metrics::gauge_callback("db_pool_waiting", {}, [this] { return db_->stats().waiting; });
+  metrics::gauge_callback("collab_rooms_open", {}, [this] { return collab_hub_->open_rooms(); });
+  metrics::gauge_callback("collab_connections", {}, [this] { return collab_hub_->connections(); });
+  metrics::gauge_callback("collab_bytes_held", {}, [this] { return collab_hub_->held_bytes(); });
   // Queue depth: read at scrape time (an indexed count), so it is right on every node.
   for (const char* status : {jobs::kQueued, jobs::kRunning}) {
     metrics::gauge_callback("jobs", {{"status", status}}, [this, status] {

@@ -11,6 +11,8 @@
 #include "auth/oauth.h"
 #include "auth/service.h"
 #include "collab/hub.h"
+#include "collab/service.h"
+#include "comments/service.h"
 #include "db/database.h"
 #include "events/bus.h"
 #include "events/sse_hub.h"
@@ -43,6 +45,7 @@ class Application {
  private:
   void share_access_revocations();
   void build_jobs();
+  void build_collab();
 
   Config config_;
   std::unique_ptr<db::Database> db_;
@@ -56,7 +59,11 @@ class Application {
   std::unique_ptr<events::SseHub> sse_hub_;
   // After projects_ and db_: its rooms store updates until its queued work is done.
   std::unique_ptr<collab::CollabStore> collab_store_;
+  std::unique_ptr<collab::SessionStore> collab_sessions_;
   std::unique_ptr<collab::Hub> collab_hub_;
+  std::unique_ptr<collab::CollabService> collab_;
+  std::unique_ptr<comments::CommentStore> comment_store_;
+  std::unique_ptr<comments::CommentsService> comments_;  // after collab_hub_: it notifies rooms
   jobs::HandlerRegistry job_handlers_;  // filled in the constructor, then read-only
   std::unique_ptr<jobs::JobStore> job_store_;
   std::unique_ptr<jobs::JobsService> jobs_;

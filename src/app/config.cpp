@@ -119,6 +119,12 @@ const std::vector<ConfigKey>& config_keys() {
       {"s3-access-key", "S3 access key id"},
       {"s3-secret-key", "S3 secret access key"},
       {"s3-addressing", "path (endpoint/bucket/key) or virtual (bucket.endpoint/key)"},
+      {"collab-max-message-bytes", "largest collaboration WebSocket message, bytes"},
+      {"collab-messages-per-second", "collaboration messages per connection per second"},
+      {"collab-max-rooms-per-user", "collaboration rooms (connections) one user may hold open"},
+      {"collab-room-idle-seconds", "seconds an unused collaboration room stays in memory"},
+      {"collab-max-document-mb", "largest collaborative document, MiB"},
+      {"collab-auth-timeout-seconds", "seconds a connection without a token has to send one"},
   };
   return keys;
 }
@@ -154,6 +160,18 @@ void apply_setting(Config& c, const std::string& name, const std::string& value)
     c.max_upload_mb = parse_int(name, value, 1, 2048);
   else if (name == "user-quota-mb")
     c.user_quota_mb = parse_int(name, value, 1, 100'000'000);
+  else if (name == "collab-max-message-bytes")
+    c.collab_max_message_bytes = parse_int(name, value, 1024, 64 << 20);
+  else if (name == "collab-messages-per-second")
+    c.collab_messages_per_second = parse_int(name, value, 1, 100'000);
+  else if (name == "collab-max-rooms-per-user")
+    c.collab_max_rooms_per_user = parse_int(name, value, 1, 100'000);
+  else if (name == "collab-room-idle-seconds")
+    c.collab_room_idle_seconds = parse_int(name, value, 0, 86400);
+  else if (name == "collab-max-document-mb")
+    c.collab_max_document_mb = parse_int(name, value, 1, 1024);
+  else if (name == "collab-auth-timeout-seconds")
+    c.collab_auth_timeout_seconds = parse_int(name, value, 1, 3600);
   else if (name == "cors-origins") {
     c.cors_origins.clear();
     std::stringstream in(value);

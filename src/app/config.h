@@ -63,6 +63,13 @@ struct Config {
   std::string s3_access_key;
   std::string s3_secret_key;
   std::string s3_addressing = "path";  // path | virtual
+  // Collaboration (src/collab): limits per connection and per room.
+  int collab_max_message_bytes = 1 << 20;  // one WebSocket message; larger ones close with 1009
+  int collab_messages_per_second = 200;    // per connection, sustained (bursts of twice that)
+  int collab_max_rooms_per_user = 50;      // open connections (each is one room) per user
+  int collab_room_idle_seconds = 30;       // a room without connections stays loaded this long
+  int collab_max_document_mb = 64;         // merged document size
+  int collab_auth_timeout_seconds = 10;    // to send the auth message when the URL has no token
 
   std::string database_url() const;
 };

@@ -1,7 +1,11 @@
 #include "collab/room.h"
 
+#include "core/ids.h"
 #include "core/log.h"
+#include "core/metrics.h"
+#include "core/time.h"
 #include "engines/yjs/error.h"
+#include "engines/yjs/lib0_encoder.h"
 #include "engines/yjs/update_ops.h"
 #include "http/websocket.h"
 
@@ -9,11 +13,19 @@ namespace od::collab {
 namespace {
 
 namespace close_code = http::close_code;
+using Clock = std::chrono::steady_clock;
 
 // An update with no structs and an empty delete set: the state of a new document.
 const std::vector<std::uint8_t> kEmptyUpdate = {0, 0};
+// A gap in the seqs older than this is filled from the database (messages on the bus from two
+// instances may arrive out of order, so a fresh gap is usually closed by the next message).
+constexpr auto kGapPatience = std::chrono::milliseconds(500);
+// Other instances' clients renew awareness every 15 s; a state not renewed for this long belongs
+// to a client (or an instance) that is gone.
+constexpr auto kRemoteAwarenessTtl = std::chrono::seconds(45);
+constexpr auto kCompactionLockTtl = std::chrono::seconds(60);
 
-std::string as_string(const std::vector<std::uint8_t>& bytes) {
+std::string as_string(std::span<const std::uint8_t> bytes) {
   return std::string(bytes.begin(), bytes.end());
 }
 
@@ -21,14 +33,21 @@ std::span<const std::uint8_t> as_bytes(const std::string& s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
+std::string encode_notice(const std::string& json) {
+  yjs::Lib0Encoder e;
+  e.write_var_uint(kNoticeMessageType);
+  e.write_var_string(json);
+  return as_string(e.take());
+}
+
 }  // namespace
 
-Room::Room(RoomName name, CollabStore& store, WorkerPool& pool, RoomLimits limits)
+Room::Room(RoomName name, RoomServices services, RoomLimits limits)
     : name_(std::move(name)),
       key_(name_.full()),
-      store_(store),
+      services_(std::move(services)),
       limits_(limits),
-      queue_(std::make_shared<SerialQueue>(pool, limits.max_pending_tasks)) {}
+      queue_(std::make_shared<SerialQueue>(services_.pool, limits.max_pending_tasks)) {}
 
 bool Room::join(std::shared_ptr<Peer> peer) {
   return queue_->post([self = shared_from_this(), peer] { self->handle_join(peer); });
@@ -49,20 +68,114 @@ void Room::leave(std::shared_ptr<Peer> peer, std::function<void()> then) {
       /*must_run=*/true);
 }
 
+void Room::remote(RoomMessage message) {
+  // A full queue drops it; the gap it leaves in the seqs is filled from the database.
+  queue_->post(
+      [self = shared_from_this(), message = std::move(message)] { self->handle_remote(message); });
+}
+
+void Room::tick() {
+  queue_->post([self = shared_from_this()] {
+    if (!self->loaded_) return;
+    if (!self->seen_above_.empty() && Clock::now() - self->gap_since_ > kGapPatience) {
+      self->catch_up();
+    }
+    std::vector<yjs::AwarenessEntry> gone;
+    auto now = Clock::now();
+    for (auto it = self->awareness_.begin(); it != self->awareness_.end();) {
+      if (!it->second.local && now - it->second.updated > kRemoteAwarenessTtl) {
+        gone.push_back({it->first, it->second.entry.clock + 1, "null"});
+        it = self->awareness_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (!gone.empty()) {
+      self->broadcast(as_string(yjs::encode_awareness_message(yjs::encode_awareness_update(gone))));
+    }
+  });
+}
+
+void Room::resync() {
+  queue_->post([self = shared_from_this()] {
+    if (self->loaded_) self->catch_up();
+  });
+}
+
+void Room::reset() {
+  queue_->post(
+      [self = shared_from_this()] {
+        auto members = std::move(self->members_);
+        self->members_.clear();
+        for (const auto& [peer, member] : members) {
+          peer->close(room_close::kRestored, "the document was restored; open it again");
+          if (!member.session_id.empty()) {
+            try {
+              self->services_.sessions.remove(member.session_id);
+            } catch (const std::exception& e) {
+              log::warn("collab session row not removed", {{"error", e.what()}});
+            }
+          }
+        }
+        self->awareness_.clear();
+        self->unload();
+      },
+      /*must_run=*/true);
+}
+
+void Room::notice(std::string json) {
+  queue_->post([self = shared_from_this(), frame = encode_notice(json)] {
+    for (const auto& [peer, member] : self->members_) {
+      if (peer->wants_notices()) peer->send(frame);
+    }
+  });
+}
+
+void Room::unload() {
+  loaded_ = false;
+  base_.reset();
+  recent_.clear();
+  recent_bytes_ = 0;
+  ++epoch_;
+  seen_above_.clear();
+  update_held_bytes();
+}
+
 bool Room::ensure_loaded() {
   if (loaded_) return true;
   try {
-    auto rows = store_.load(key_);
+    auto rows = services_.store.load(key_);
     std::vector<yjs::BytesView> views;
     views.reserve(rows.size());
     for (const auto& row : rows) views.push_back(as_bytes(row.data));
-    state_ = views.empty() ? kEmptyUpdate : yjs::merge_updates(views);
-    stored_rows_ = rows.size();
+    base_ = std::make_shared<const Bytes>(views.empty() ? kEmptyUpdate : yjs::merge_updates(views));
+    recent_.clear();
+    recent_bytes_ = 0;
+    ++epoch_;
+    rows_since_compaction_ = rows.size();
+    contiguous_seq_ = rows.empty() ? 0 : rows.back().seq;
+    seen_above_.clear();
     loaded_ = true;
+    update_held_bytes();
   } catch (const std::exception& e) {
     log::error("collab room failed to load", {{"room", key_}, {"error", e.what()}});
   }
   return loaded_;
+}
+
+const Room::Bytes& Room::current_state() {
+  if (!recent_.empty()) {
+    std::vector<yjs::BytesView> views;
+    views.reserve(recent_.size() + 1);
+    views.push_back(*base_);
+    for (const auto& update : recent_) views.push_back(*update);
+    base_ = std::make_shared<const Bytes>(yjs::merge_updates(views));
+    recent_.clear();
+    recent_bytes_ = 0;
+    ++epoch_;  // a background merge in flight is now stale
+    update_held_bytes();
+  }
+  return *base_;
 }
 
 void Room::handle_join(const std::shared_ptr<Peer>& peer) {
@@ -70,8 +183,21 @@ void Room::handle_join(const std::shared_ptr<Peer>& peer) {
     peer->close(close_code::kInternal, "the document could not be loaded");
     return;
   }
-  members_.emplace(peer, Member{});
-  peer->send(as_string(yjs::encode_sync_step1(yjs::encode_state_vector_from_update(state_))));
+  Member member;
+  member.session_id = new_id();
+  try {
+    int64_t now = now_ms();
+    services_.sessions.add({member.session_id, key_, name_.project_id, peer->user_id(),
+                            services_.instance_id, peer->writable(), now,
+                            now + std::chrono::milliseconds(limits_.session_ttl).count()});
+  } catch (const std::exception& e) {
+    // Presence is informative; the document works without it.
+    log::warn("collab session row not stored", {{"room", key_}, {"error", e.what()}});
+    member.session_id.clear();
+  }
+  members_.emplace(peer, std::move(member));
+  peer->send(
+      as_string(yjs::encode_sync_step1(yjs::encode_state_vector_from_update(current_state()))));
   if (!awareness_.empty()) send_awareness_states(*peer);
 }
 
@@ -82,7 +208,7 @@ void Room::handle_frame(const std::shared_ptr<Peer>& peer, const std::string& fr
       switch (message.type) {
         case yjs::MessageType::kSync:
           if (message.sync_type == yjs::SyncType::kStep1) {
-            auto diff = yjs::diff_update(state_, message.payload);
+            auto diff = yjs::diff_update(current_state(), message.payload);
             peer->send(as_string(yjs::encode_sync_step2(diff)));
           } else {
             handle_update(peer, message.payload);
@@ -95,7 +221,7 @@ void Room::handle_frame(const std::shared_ptr<Peer>& peer, const std::string& fr
           send_awareness_states(*peer);
           break;
         case yjs::MessageType::kAuth:
-          break;  // the token travels with the upgrade; nothing to do
+          break;  // already authenticated; a repeated token changes nothing
       }
       if (!members_.contains(peer)) return;  // closed by a handler above
     }
@@ -112,18 +238,15 @@ void Room::handle_update(const std::shared_ptr<Peer>& peer, std::span<const std:
     return;
   }
   yjs::validate_update(update);
-  if (state_.size() + update.size() > limits_.max_document_bytes) {
+  if (base_->size() + recent_bytes_ + update.size() > limits_.max_document_bytes) {
     peer->close(close_code::kTooBig, "the document is too large");
     handle_leave(peer);
     return;
   }
-  std::vector<yjs::BytesView> both = {state_, update};
-  auto merged = yjs::merge_updates(both);
   int64_t seq = 0;
+  std::string bytes = as_string(update);
   try {
-    seq = store_.append(
-        key_, name_.project_id,
-        std::string_view(reinterpret_cast<const char*>(update.data()), update.size()));
+    seq = services_.store.append(key_, name_.project_id, bytes);
   } catch (const std::exception& e) {
     // Not stored, so not relayed: the client keeps it and sends it again when it reconnects.
     log::error("collab append failed", {{"room", key_}, {"error", e.what()}});
@@ -131,35 +254,35 @@ void Room::handle_update(const std::shared_ptr<Peer>& peer, std::span<const std:
     handle_leave(peer);
     return;
   }
-  state_ = std::move(merged);
-  ++stored_rows_;
+  // Stored first, so an instance that misses this message finds the row in the database.
+  services_.bus.publish({RoomMessage::Kind::kUpdate, services_.instance_id, key_, seq, bytes});
+  metrics::counter_add("collab_updates_total", {{"origin", "local"}});
+  note_seq(seq);
   broadcast(as_string(yjs::encode_sync_update(update)));
-  if (stored_rows_ > limits_.compact_after) {
-    try {
-      store_.compact(key_, name_.project_id, seq,
-                     std::string_view(reinterpret_cast<const char*>(state_.data()), state_.size()));
-      stored_rows_ = 1;
-    } catch (const std::exception& e) {
-      log::warn("collab compaction failed", {{"room", key_}, {"error", e.what()}});
-    }
-  }
+  add_recent(Bytes(update.begin(), update.end()));
 }
 
 void Room::handle_awareness(const std::shared_ptr<Peer>& peer,
                             std::span<const std::uint8_t> payload, const std::string& frame) {
   auto entries = yjs::decode_awareness_update(payload);
-  auto& member = members_.at(peer);
+  apply_awareness(entries, &members_.at(peer));
+  services_.bus.publish(
+      {RoomMessage::Kind::kAwareness, services_.instance_id, key_, 0, as_string(payload)});
+  broadcast(frame);
+}
+
+void Room::apply_awareness(const std::vector<yjs::AwarenessEntry>& entries, Member* member) {
+  auto now = Clock::now();
   for (const auto& entry : entries) {
     if (entry.state_json == "null") {
       awareness_.erase(entry.client);
-      member.clients.erase(entry.client);
+      if (member) member->clients.erase(entry.client);
     } else if (awareness_.contains(entry.client) ||
                awareness_.size() < limits_.max_awareness_clients) {
-      awareness_[entry.client] = entry;
-      member.clients.insert(entry.client);
+      awareness_[entry.client] = {entry, member != nullptr, now};
+      if (member) member->clients.insert(entry.client);
     }
   }
-  broadcast(frame);
 }
 
 void Room::handle_leave(const std::shared_ptr<Peer>& peer) {
@@ -170,19 +293,169 @@ void Room::handle_leave(const std::shared_ptr<Peer>& peer) {
     auto state = awareness_.find(client);
     if (state == awareness_.end()) continue;
     // A higher clock makes other clients accept the removal over the state they hold.
-    gone.push_back({client, state->second.clock + 1, "null"});
+    gone.push_back({client, state->second.entry.clock + 1, "null"});
     awareness_.erase(state);
+  }
+  if (!it->second.session_id.empty()) {
+    try {
+      services_.sessions.remove(it->second.session_id);
+    } catch (const std::exception& e) {
+      log::warn("collab session row not removed", {{"room", key_}, {"error", e.what()}});
+    }
   }
   members_.erase(it);
   if (!gone.empty()) {
-    broadcast(as_string(yjs::encode_awareness_message(yjs::encode_awareness_update(gone))));
+    auto update = yjs::encode_awareness_update(gone);
+    services_.bus.publish(
+        {RoomMessage::Kind::kAwareness, services_.instance_id, key_, 0, as_string(update)});
+    broadcast(as_string(yjs::encode_awareness_message(update)));
   }
 }
+
+void Room::handle_remote(const RoomMessage& message) {
+  switch (message.kind) {
+    case RoomMessage::Kind::kUpdate: {
+      if (!loaded_) return;  // the next load reads it from the database
+      if (!note_seq(message.seq)) return;
+      auto update = as_bytes(message.payload);
+      metrics::counter_add("collab_updates_total", {{"origin", "remote"}});
+      broadcast(as_string(yjs::encode_sync_update(update)));
+      add_recent(Bytes(update.begin(), update.end()));
+      break;
+    }
+    case RoomMessage::Kind::kAwareness: {
+      try {
+        auto entries = yjs::decode_awareness_update(as_bytes(message.payload));
+        apply_awareness(entries, nullptr);
+        broadcast(as_string(yjs::encode_awareness_message(as_bytes(message.payload))));
+      } catch (const yjs::DecodeError&) {
+        log::warn("collab: malformed awareness from another instance", {{"room", key_}});
+      }
+      break;
+    }
+    case RoomMessage::Kind::kReset:
+    case RoomMessage::Kind::kNotice:
+      break;  // the Hub turns these into reset() and notice()
+  }
+}
+
+bool Room::note_seq(int64_t seq) {
+  if (seq <= contiguous_seq_ || seen_above_.contains(seq)) return false;
+  bool had_gap = !seen_above_.empty();
+  seen_above_.insert(seq);
+  while (!seen_above_.empty() && *seen_above_.begin() == contiguous_seq_ + 1) {
+    contiguous_seq_ = *seen_above_.begin();
+    seen_above_.erase(seen_above_.begin());
+  }
+  if (!had_gap && !seen_above_.empty()) gap_since_ = Clock::now();
+  ++rows_since_compaction_;
+  maybe_compact();
+  return true;
+}
+
+void Room::catch_up() {
+  std::vector<StoredUpdate> rows;
+  try {
+    rows = services_.store.load_since(key_, contiguous_seq_);
+  } catch (const std::exception& e) {
+    log::warn("collab catch-up failed", {{"room", key_}, {"error", e.what()}});
+    return;
+  }
+  for (auto& row : rows) {
+    if (seen_above_.contains(row.seq)) continue;
+    // A compacted row may repeat updates already applied; applying a Yjs update twice is a no-op.
+    auto update = as_bytes(row.data);
+    broadcast(as_string(yjs::encode_sync_update(update)));
+    add_recent(Bytes(update.begin(), update.end()));
+    ++rows_since_compaction_;
+  }
+  if (!rows.empty()) contiguous_seq_ = std::max(contiguous_seq_, rows.back().seq);
+  if (!seen_above_.empty()) contiguous_seq_ = std::max(contiguous_seq_, *seen_above_.rbegin());
+  seen_above_.clear();
+  maybe_compact();
+}
+
+void Room::add_recent(Bytes update) {
+  recent_bytes_ += update.size();
+  recent_.push_back(std::make_shared<const Bytes>(std::move(update)));
+  update_held_bytes();
+  maybe_merge();
+}
+
+void Room::maybe_merge() {
+  // Folding recent updates into the base costs the base's size. Waiting until they hold a
+  // sixteenth of it keeps that cost per byte received constant whatever the document's size;
+  // the cap on their number bounds the list (and a join's merge) for large documents.
+  if (merging_ || recent_.size() < limits_.merge_after) return;
+  if (recent_bytes_ * 16 < base_->size() && recent_.size() < limits_.merge_after * 64) return;
+  std::vector<std::shared_ptr<const Bytes>> batch(recent_.begin(), recent_.end());
+  auto base = base_;
+  uint64_t epoch = epoch_;
+  merging_ = true;
+  bool submitted = services_.pool.try_submit([self = shared_from_this(), base, batch, epoch] {
+    std::vector<yjs::BytesView> views;
+    views.reserve(batch.size() + 1);
+    views.push_back(*base);
+    for (const auto& update : batch) views.push_back(*update);
+    auto merged = std::make_shared<const Bytes>(yjs::merge_updates(views));
+    self->queue_->post(
+        [self, merged, count = batch.size(), epoch] {
+          self->merging_ = false;
+          if (epoch != self->epoch_) return;  // the state moved on without it
+          size_t dropped = 0;
+          for (size_t i = 0; i < count; ++i) dropped += self->recent_[i]->size();
+          self->recent_.erase(self->recent_.begin(), self->recent_.begin() + count);
+          self->recent_bytes_ -= dropped;
+          self->base_ = merged;
+          self->update_held_bytes();
+        },
+        /*must_run=*/true);
+  });
+  if (!submitted) merging_ = false;  // the pool is full; the next update tries again
+}
+
+void Room::maybe_compact() {
+  if (compacting_ || rows_since_compaction_ <= limits_.compact_after) return;
+  compacting_ = true;
+  // Rows counted while it runs stay counted: they may be after what it compacts.
+  bool submitted =
+      services_.pool.try_submit([self = shared_from_this(), counted = rows_since_compaction_] {
+        auto& s = self->services_;
+        if (auto token = s.compaction_lock.try_lock(self->key_, kCompactionLockTtl)) {
+          try {
+            // From the database, not from memory: the merge holds exactly the rows it replaces,
+            // whichever instance appended them.
+            auto rows = s.store.load(self->key_);
+            if (rows.size() > 1) {
+              std::vector<yjs::BytesView> views;
+              for (const auto& row : rows) views.push_back(as_bytes(row.data));
+              auto merged = yjs::merge_updates(views);
+              s.store.compact(
+                  self->key_, self->name_.project_id, rows.back().seq,
+                  std::string_view(reinterpret_cast<const char*>(merged.data()), merged.size()));
+            }
+          } catch (const std::exception& e) {
+            log::warn("collab compaction failed", {{"room", self->key_}, {"error", e.what()}});
+          }
+          s.compaction_lock.unlock(self->key_, *token);
+        }
+        self->queue_->post(
+            [self, counted] {
+              self->compacting_ = false;
+              self->rows_since_compaction_ -= std::min(counted, self->rows_since_compaction_);
+              self->maybe_compact();
+            },
+            /*must_run=*/true);
+      });
+  if (!submitted) compacting_ = false;
+}
+
+void Room::update_held_bytes() { held_bytes_.store((base_ ? base_->size() : 0) + recent_bytes_); }
 
 void Room::send_awareness_states(Peer& peer) {
   std::vector<yjs::AwarenessEntry> entries;
   entries.reserve(awareness_.size());
-  for (const auto& [client, entry] : awareness_) entries.push_back(entry);
+  for (const auto& [client, state] : awareness_) entries.push_back(state.entry);
   peer.send(as_string(yjs::encode_awareness_message(yjs::encode_awareness_update(entries))));
 }
 

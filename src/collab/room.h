@@ -1,11 +1,24 @@
-// One open collaborative document. It holds no Y.Doc: its state is the merged encoded Yjs update
-// (what the engine in src/engines/yjs works on), the awareness states of the clients present and
-// the peers connected. Everything that touches it runs on its SerialQueue, off the network
-// threads: y-websocket's protocol (SyncStep1 -> SyncStep2, updates relayed to everyone including
-// the sender, awareness relayed and cleared when a connection leaves), validation of every
-// update, and the durable append that precedes every relay.
+// One open collaborative document. It holds no Y.Doc: its state is a merged encoded Yjs update
+// (the base) plus the updates received since (recent), the awareness states of the clients
+// present and the peers connected. Everything that touches it runs on its SerialQueue, off the
+// network threads: y-websocket's protocol (SyncStep1 -> SyncStep2, updates relayed to everyone
+// including the sender, awareness relayed and cleared when a connection leaves), validation of
+// every update, and the durable append that precedes every relay and every publication to other
+// instances.
+//
+// Cost per update does not grow with the document: an update is validated, appended, published
+// and relayed, and only joins the list of recent updates. A background merge folds them into
+// the base on the worker pool (one at a time per room) once they are numerous and large enough
+// relative to the base; a join or a SyncStep1, which need the whole state, merges what is left. The
+// stored log is compacted in the background too, by whichever instance holds the room's compaction
+// lock.
+//
+// With other instances (RoomBus), every update carries its seq; a room that sees a gap in the
+// seqs (a message lost on the way) reloads the missing rows from the database on the next tick.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -14,24 +27,53 @@
 #include <string>
 #include <vector>
 
+#include "collab/compaction_lock.h"
 #include "collab/peer.h"
+#include "collab/room_bus.h"
 #include "collab/room_name.h"
 #include "collab/serial_queue.h"
+#include "collab/session_store.h"
 #include "collab/store.h"
 #include "engines/yjs/sync_protocol.h"
 
 namespace od::collab {
 
+// Close codes of this server beyond RFC 6455's (y-websocket does not reconnect on 4400-4499).
+namespace room_close {
+constexpr std::uint16_t kUnauthorized = 4401;  // no valid token (first message or query)
+constexpr std::uint16_t kForbidden = 4403;
+constexpr std::uint16_t kNotFound = 4404;  // no such room, or a project the caller may not see
+// The document was restored from a snapshot: drop the local Y.Doc and open a fresh one (keeping
+// it would merge the old content back).
+constexpr std::uint16_t kRestored = 4410;
+}  // namespace room_close
+
+// Frame type of server notices (comment changes): varUint(100) varString(json). Sent only to
+// connections that asked for them with `?notices=1`.
+constexpr std::uint64_t kNoticeMessageType = 100;
+
 struct RoomLimits {
   size_t max_document_bytes = 64 << 20;  // merged state; an update beyond it is refused (1009)
   size_t compact_after = 500;            // stored rows before they are merged into one
+  size_t merge_after = 32;  // recent updates before a background merge (see maybe_merge)
   size_t max_awareness_clients = 1000;   // awareness states kept per room; more are not stored
   size_t max_pending_tasks = 10000;      // queued messages per room; beyond, senders get 1013
+  std::chrono::seconds session_ttl{60};  // collab_sessions rows expire unless refreshed
+};
+
+// What a room uses, owned by the Hub.
+struct RoomServices {
+  CollabStore& store;
+  SessionStore& sessions;
+  RoomBus& bus;
+  CompactionLock& compaction_lock;
+  WorkerPool& pool;
+  std::string instance_id;
 };
 
 class Room : public std::enable_shared_from_this<Room> {
  public:
-  Room(RoomName name, CollabStore& store, WorkerPool& pool, RoomLimits limits);
+  Room(RoomName name, RoomServices services, RoomLimits limits);
 
   const RoomName& name() const { return name_; }
 
@@ -41,35 +83,74 @@ class Room : public std::enable_shared_from_this<Room> {
   // Always runs; `then` runs on the room's queue after the peer is gone.
   void leave(std::shared_ptr<Peer> peer, std::function<void()> then);
 
-  // For tests and metrics, on the room's queue only.
-  size_t stored_rows() const { return stored_rows_; }
+  // From other instances (through the Hub).
+  void remote(RoomMessage message);
+  // Periodic upkeep: reload rows missed on the bus, expire other instances' stale awareness.
+  void tick();
+  // Reload everything after the bus reconnected (messages may have been lost).
+  void resync();
+  // The stored document was replaced (restore): close every connection with kRestored and load
+  // the new state for the next join.
+  void reset();
+  // Sends `json` as a notice to the members that asked for notices.
+  void notice(std::string json);
+
+  // Bytes of document state held in memory (metrics); any thread.
+  size_t held_bytes() const { return held_bytes_.load(); }
 
  private:
   struct Member {
     std::set<std::uint64_t> clients;  // awareness client ids this connection announced
+    std::string session_id;           // its collab_sessions row
   };
+  struct Awareness {
+    yjs::AwarenessEntry entry;
+    bool local = false;  // announced by a connection of this instance
+    std::chrono::steady_clock::time_point updated;
+  };
+  using Bytes = std::vector<std::uint8_t>;
 
   // The rest runs on queue_.
   bool ensure_loaded();
+  const Bytes& current_state();
   void handle_join(const std::shared_ptr<Peer>& peer);
   void handle_frame(const std::shared_ptr<Peer>& peer, const std::string& frame);
   void handle_update(const std::shared_ptr<Peer>& peer, std::span<const std::uint8_t> update);
   void handle_awareness(const std::shared_ptr<Peer>& peer, std::span<const std::uint8_t> payload,
                         const std::string& frame);
   void handle_leave(const std::shared_ptr<Peer>& peer);
+  void handle_remote(const RoomMessage& message);
+  void apply_awareness(const std::vector<yjs::AwarenessEntry>& entries, Member* member);
+  // False when `seq` was seen already.
+  bool note_seq(int64_t seq);
+  void catch_up();
+  void add_recent(Bytes update);
+  void maybe_merge();
+  void maybe_compact();
+  void unload();
+  void update_held_bytes();
   void send_awareness_states(Peer& peer);
   void broadcast(const std::string& message);
 
   const RoomName name_;
   const std::string key_;  // name_.full()
-  CollabStore& store_;
+  RoomServices services_;
   const RoomLimits limits_;
   std::shared_ptr<SerialQueue> queue_;
   bool loaded_ = false;
-  std::vector<std::uint8_t> state_;  // the merged update
-  size_t stored_rows_ = 0;
+  std::shared_ptr<const Bytes> base_;
+  std::vector<std::shared_ptr<const Bytes>> recent_;
+  size_t recent_bytes_ = 0;
+  bool merging_ = false;
+  uint64_t epoch_ = 0;  // bumped when base_/recent_ change other than by a background merge
+  bool compacting_ = false;
+  size_t rows_since_compaction_ = 0;
+  int64_t contiguous_seq_ = 0;    // every seq up to it has been applied
+  std::set<int64_t> seen_above_;  // applied seqs beyond contiguous_seq_
+  std::chrono::steady_clock::time_point gap_since_;
   std::map<std::shared_ptr<Peer>, Member> members_;
-  std::map<std::uint64_t, yjs::AwarenessEntry> awareness_;
+  std::map<std::uint64_t, Awareness> awareness_;
+  std::atomic<size_t> held_bytes_{0};
 };
 
 }  // namespace od::collab

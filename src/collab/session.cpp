@@ -2,42 +2,160 @@
 
 #include <algorithm>
 
+#include "core/error.h"
+#include "core/log.h"
+#include "engines/yjs/error.h"
+#include "engines/yjs/sync_protocol.h"
+
 namespace od::collab {
 
 namespace close_code = http::close_code;
 
-Session::Session(Hub& hub, RoomName room, bool writable, SessionLimits limits)
+Session::Session(Hub& hub, RoomName room, std::optional<Access> access, Authorizer authorize,
+                 SessionLimits limits, bool notices)
     : hub_(hub),
       room_name_(std::move(room)),
-      writable_(writable),
+      authorize_(std::move(authorize)),
       limits_(limits),
+      notices_(notices),
+      state_(access ? State::kOpen : State::kAwaitingAuth),
+      access_(access.value_or(Access{})),
       tokens_(limits.messages_per_second * 2),
       refilled_(std::chrono::steady_clock::now()) {}
 
 void Session::on_open(std::shared_ptr<http::WebSocketConnection> connection) {
   connection_ = std::move(connection);
-  room_ = hub_.join(room_name_, shared_from_this());
-  if (!room_) connection_->close(close_code::kTryAgain, "the server is busy");
+  std::lock_guard lock(mutex_);
+  if (state_ == State::kOpen) {
+    join_room();
+    return;
+  }
+  hub_.timer().after(limits_.auth_timeout, [weak = weak_from_this()] {
+    auto self = weak.lock();
+    if (!self) return;
+    std::lock_guard lock(self->mutex_);
+    if (self->state_ == State::kAwaitingAuth || self->state_ == State::kAuthorizing) {
+      self->state_ = State::kClosed;
+      self->connection_->close(room_close::kUnauthorized, "authentication timed out");
+    }
+  });
 }
 
-void Session::on_message(std::string message, bool binary) {
-  if (!room_) return;
-  if (!binary) {
-    connection_->close(close_code::kUnsupportedData, "only binary messages are accepted");
+void Session::join_room() {
+  if (!hub_.claim_user_slot(access_.user_id)) {
+    state_ = State::kClosed;
+    connection_->close(close_code::kPolicy, "too many documents open");
     return;
   }
-  if (!take_token()) {
-    connection_->close(close_code::kPolicy, "too many messages");
-    return;
-  }
-  if (!room_->receive(shared_from_this(), std::move(message))) {
+  holds_slot_ = true;
+  room_ = hub_.join(room_name_, shared_from_this());
+  if (!room_) {
+    state_ = State::kClosed;
     connection_->close(close_code::kTryAgain, "the server is busy");
   }
 }
 
+void Session::on_message(std::string message, bool binary) {
+  std::lock_guard lock(mutex_);
+  if (state_ == State::kClosed) return;
+  if (!binary) {
+    state_ = State::kClosed;
+    connection_->close(close_code::kUnsupportedData, "only binary messages are accepted");
+    return;
+  }
+  if (!take_token()) {
+    state_ = State::kClosed;
+    connection_->close(close_code::kPolicy, "too many messages");
+    return;
+  }
+  switch (state_) {
+    case State::kOpen:
+      if (room_ && !room_->receive(shared_from_this(), std::move(message))) {
+        connection_->close(close_code::kTryAgain, "the server is busy");
+      }
+      return;
+    case State::kAwaitingAuth:
+      start_auth(message);
+      return;
+    case State::kAuthorizing:
+      if (held_.size() >= limits_.max_held_messages) {
+        state_ = State::kClosed;
+        connection_->close(close_code::kPolicy, "too many messages before authentication");
+        return;
+      }
+      held_.push_back(std::move(message));
+      return;
+    case State::kClosed:
+      return;
+  }
+}
+
+void Session::start_auth(const std::string& frame) {
+  std::string token;
+  try {
+    auto message =
+        yjs::decode_message({reinterpret_cast<const std::uint8_t*>(frame.data()), frame.size()});
+    if (message.type == yjs::MessageType::kAuth && message.auth_type == yjs::AuthType::kToken) {
+      token.assign(message.payload.begin(), message.payload.end());
+    }
+  } catch (const yjs::DecodeError&) {
+  }
+  if (token.empty()) {
+    state_ = State::kClosed;
+    connection_->close(room_close::kUnauthorized,
+                       "authentication required: send the auth message first");
+    return;
+  }
+  state_ = State::kAuthorizing;
+  if (!hub_.run([self = shared_from_this(), token] { self->finish_auth(token); })) {
+    state_ = State::kClosed;
+    connection_->close(close_code::kTryAgain, "the server is busy");
+  }
+}
+
+void Session::finish_auth(const std::string& token) {
+  std::optional<Access> granted;
+  std::uint16_t refusal = room_close::kUnauthorized;
+  std::string reason = "the access token is invalid or expired";
+  try {
+    granted = authorize_(token);
+  } catch (const ApiError& e) {
+    if (e.status() == 404 || e.status() == 403) {
+      refusal = e.status() == 404 ? room_close::kNotFound : room_close::kForbidden;
+      reason = "no such document";
+    }
+  } catch (const std::exception& e) {
+    log::error("collab authorisation failed", {{"error", e.what()}});
+    refusal = close_code::kInternal;
+    reason = "authorisation failed";
+  }
+  std::lock_guard lock(mutex_);
+  if (state_ != State::kAuthorizing) return;  // closed or timed out meanwhile
+  if (!granted) {
+    state_ = State::kClosed;
+    connection_->close(refusal, reason);
+    return;
+  }
+  access_ = std::move(*granted);
+  state_ = State::kOpen;
+  join_room();
+  while (room_ && !held_.empty()) {
+    if (!room_->receive(shared_from_this(), std::move(held_.front()))) {
+      connection_->close(close_code::kTryAgain, "the server is busy");
+      break;
+    }
+    held_.pop_front();
+  }
+  held_.clear();
+}
+
 void Session::on_close(std::uint16_t) {
+  std::lock_guard lock(mutex_);
+  state_ = State::kClosed;
   if (room_) hub_.leave(room_, shared_from_this());
   room_.reset();
+  if (holds_slot_) hub_.release_user_slot(access_.user_id);
+  holds_slot_ = false;
 }
 
 void Session::send(std::string message) { connection_->send(std::move(message)); }

@@ -12,7 +12,7 @@ std::string decode(const std::string& text) {
   std::string bytes;
   // Only this store writes the column, so bad text means the database was tampered with.
   if (!crypto::base64url_decode(text, bytes)) {
-    throw std::runtime_error("collab_updates holds a row that is not base64url");
+    throw std::runtime_error("a collab table holds a row that is not base64url");
   }
   return bytes;
 }
@@ -21,16 +21,76 @@ std::string decode(const std::string& text) {
 
 int64_t CollabStore::append(const std::string& room, const std::string& project_id,
                             std::string_view update) {
+  std::string data = crypto::base64url_encode(update);
+  // Instances appending to one room at once may pick the same next seq: the loser's insert hits
+  // the primary key (after the winner commits) and takes the next one.
+  for (int attempt = 0;; ++attempt) {
+    try {
+      int64_t seq = 0;
+      db_.transaction([&](db::Session& s) {
+        auto last =
+            s.exec("SELECT COALESCE(MAX(seq), 0) FROM collab_updates WHERE room = $1", {room});
+        seq = last.first()->integer(0) + 1;
+        s.exec(
+            "INSERT INTO collab_updates (room, seq, project_id, data, created_at) "
+            "VALUES ($1, $2, $3, $4, $5)",
+            {room, seq, project_id, data, now_ms()});
+      });
+      return seq;
+    } catch (const db::Error& e) {
+      if (e.kind() != db::Error::Kind::UniqueViolation || attempt == 20) throw;
+    }
+  }
+}
+
+std::vector<StoredUpdate> CollabStore::load_since(const std::string& room, int64_t after_seq) {
+  auto result =
+      db_.query("SELECT seq, data FROM collab_updates WHERE room = $1 AND seq > $2 ORDER BY seq",
+                {room, after_seq});
+  std::vector<StoredUpdate> out;
+  out.reserve(result.rows.size());
+  for (const auto& row : result.rows) out.push_back({row.integer(0), decode(row.text(1))});
+  return out;
+}
+
+int64_t CollabStore::replace(const std::string& room, const std::string& project_id,
+                             std::string_view state) {
   int64_t seq = 0;
   db_.transaction([&](db::Session& s) {
     auto last = s.exec("SELECT COALESCE(MAX(seq), 0) FROM collab_updates WHERE room = $1", {room});
     seq = last.first()->integer(0) + 1;
+    s.exec("DELETE FROM collab_updates WHERE room = $1", {room});
     s.exec(
         "INSERT INTO collab_updates (room, seq, project_id, data, created_at) "
         "VALUES ($1, $2, $3, $4, $5)",
-        {room, seq, project_id, crypto::base64url_encode(update), now_ms()});
+        {room, seq, project_id, crypto::base64url_encode(state), now_ms()});
   });
   return seq;
+}
+
+std::vector<std::string> CollabStore::rooms_of(const std::string& project_id) {
+  auto result = db_.query(
+      "SELECT DISTINCT room FROM collab_updates WHERE project_id = $1 ORDER BY room", {project_id});
+  std::vector<std::string> out;
+  for (const auto& row : result.rows) out.push_back(row.text(0));
+  return out;
+}
+
+void CollabStore::save_snapshot(const std::string& project_id, int64_t number,
+                                const std::string& room, std::string_view state) {
+  db_.execute(
+      "INSERT INTO collab_snapshots (project_id, number, room, data) VALUES ($1, $2, $3, $4)",
+      {project_id, number, room, crypto::base64url_encode(state)});
+}
+
+std::vector<std::pair<std::string, std::string>> CollabStore::load_snapshot(
+    const std::string& project_id, int64_t number) {
+  auto result = db_.query(
+      "SELECT room, data FROM collab_snapshots WHERE project_id = $1 AND number = $2 ORDER BY room",
+      {project_id, number});
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& row : result.rows) out.emplace_back(row.text(0), decode(row.text(1)));
+  return out;
 }
 
 std::vector<StoredUpdate> CollabStore::load(const std::string& room) {

@@ -35,9 +35,11 @@ Message read_message(Lib0Decoder& d) {
       break;
     case 2: {
       m.type = MessageType::kAuth;
-      if (d.read_var_uint() != 0) throw DecodeError("unknown auth message type");
-      const std::string_view reason = d.read_var_string();
-      m.payload = {reinterpret_cast<const std::uint8_t*>(reason.data()), reason.size()};
+      const std::uint64_t auth = d.read_var_uint();
+      if (auth > 1) throw DecodeError("unknown auth message type");
+      m.auth_type = static_cast<AuthType>(auth);
+      const std::string_view text = d.read_var_string();
+      m.payload = {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
       break;
     }
     case 3:
@@ -93,6 +95,14 @@ std::vector<std::uint8_t> encode_permission_denied(const std::string& reason) {
   e.write_var_uint(static_cast<std::uint64_t>(MessageType::kAuth));
   e.write_var_uint(0);  // y-protocols auth.js messagePermissionDenied
   e.write_var_string(reason);
+  return e.take();
+}
+
+std::vector<std::uint8_t> encode_auth_token(const std::string& token) {
+  Lib0Encoder e;
+  e.write_var_uint(static_cast<std::uint64_t>(MessageType::kAuth));
+  e.write_var_uint(static_cast<std::uint64_t>(AuthType::kToken));
+  e.write_var_string(token);
   return e.take();
 }
 

@@ -5,6 +5,8 @@
 //   messageAwareness = 1: varUint8Array(awarenessUpdate), where awarenessUpdate is
 //                         varUint(n) (varUint(clientId) varUint(clock) varString(stateJson))*
 //   messageAuth = 2 and messageQueryAwareness = 3 are y-websocket conventions, framed here too.
+//   Auth sub-type 0 is y-protocols' permission-denied (server to client); sub-type 1 is this
+//   server's token message (client to server): varUint(2) varUint(1) varString(accessToken).
 // Decoding checks framing and that awareness states are JSON; the update or state vector inside
 // a sync message is returned as bytes for update_ops.h to validate.
 #pragma once
@@ -29,6 +31,11 @@ enum class SyncType : std::uint64_t {
   kUpdate = 2,
 };
 
+enum class AuthType : std::uint64_t {
+  kPermissionDenied = 0,
+  kToken = 1,
+};
+
 struct AwarenessEntry {
   std::uint64_t client = 0;
   std::uint64_t clock = 0;
@@ -37,11 +44,12 @@ struct AwarenessEntry {
 };
 
 // A decoded message. `payload` points into the decoded frame: the state vector or update of a
-// sync message, the awareness update of an awareness message, the reason text of an auth message
-// (auth sub-type 0, permission denied), and empty for query-awareness.
+// sync message, the awareness update of an awareness message, the reason text (auth sub-type 0,
+// permission denied) or the token (sub-type 1) of an auth message, and empty for query-awareness.
 struct Message {
   MessageType type = MessageType::kSync;
-  SyncType sync_type = SyncType::kStep1;  // kSync only
+  SyncType sync_type = SyncType::kStep1;             // kSync only
+  AuthType auth_type = AuthType::kPermissionDenied;  // kAuth only
   std::span<const std::uint8_t> payload;
 };
 
@@ -57,6 +65,7 @@ std::vector<std::uint8_t> encode_sync_update(std::span<const std::uint8_t> updat
 std::vector<std::uint8_t> encode_awareness_message(std::span<const std::uint8_t> awareness_update);
 std::vector<std::uint8_t> encode_query_awareness();
 std::vector<std::uint8_t> encode_permission_denied(const std::string& reason);
+std::vector<std::uint8_t> encode_auth_token(const std::string& token);
 
 std::vector<AwarenessEntry> decode_awareness_update(std::span<const std::uint8_t> bytes);
 std::vector<std::uint8_t> encode_awareness_update(const std::vector<AwarenessEntry>& entries);

@@ -28,7 +28,15 @@ TEST(YjsSyncProtocol, DecodesMessages) {
   const auto denied = unhex("0200026e6f");
   const Message d = decode_message(denied);
   EXPECT_EQ(d.type, MessageType::kAuth);
+  EXPECT_EQ(d.auth_type, AuthType::kPermissionDenied);
   EXPECT_EQ(std::string(d.payload.begin(), d.payload.end()), "no");
+
+  const auto token = encode_auth_token("tok");
+  EXPECT_EQ(hex(token), "020103746f6b");
+  const Message t = decode_message(token);
+  EXPECT_EQ(t.type, MessageType::kAuth);
+  EXPECT_EQ(t.auth_type, AuthType::kToken);
+  EXPECT_EQ(std::string(t.payload.begin(), t.payload.end()), "tok");
 
   const auto two = unhex(
       "0001020000"
@@ -36,7 +44,7 @@ TEST(YjsSyncProtocol, DecodesMessages) {
   EXPECT_EQ(decode_messages(two).size(), 2u);
   EXPECT_THROW(decode_message(two), DecodeError);  // exactly one message per frame
 
-  for (const char* bad : {"", "04", "0003020000", "000105", "0201", "010300"}) {
+  for (const char* bad : {"", "04", "0003020000", "000105", "0201", "010300", "020200"}) {
     EXPECT_THROW(decode_message(unhex(bad)), DecodeError) << bad;
   }
 }
