@@ -7,14 +7,18 @@ namespace od::collab {
 Hub::Hub(CollabStore& store, HubOptions options)
     : store_(store),
       options_(options),
-      pool_(std::max<size_t>(1, options.threads), options.max_queued_tasks, "collab") {}
+      pool_(std::max<size_t>(1, options.threads), options.max_queued_tasks, "collab"),
+      log_(store) {}
 
-Hub::~Hub() { pool_.shutdown(); }
+Hub::~Hub() {
+  log_.stop();  // commits what is queued; the rooms' follow-ups land on the pool
+  pool_.shutdown();
+}
 
 std::shared_ptr<Room> Hub::join(const RoomName& name, std::shared_ptr<Peer> peer) {
   std::lock_guard lock(mutex_);
   auto [it, created] = rooms_.try_emplace(name.full());
-  if (created) it->second.room = std::make_shared<Room>(name, store_, pool_, options_.room);
+  if (created) it->second.room = std::make_shared<Room>(name, store_, log_, pool_, options_.room);
   auto room = it->second.room;
   if (!room->join(std::move(peer))) {
     if (created) rooms_.erase(it);

@@ -11,6 +11,7 @@
 #include "collab/peer.h"
 #include "collab/room.h"
 #include "collab/store.h"
+#include "collab/update_log.h"
 #include "core/worker_pool.h"
 
 namespace od::collab {
@@ -24,7 +25,7 @@ struct HubOptions {
 class Hub {
  public:
   Hub(CollabStore& store, HubOptions options);
-  ~Hub();  // finishes the rooms' queued work (leaves included) before the store goes
+  ~Hub();  // stores pending updates and finishes the rooms' queued work before the store goes
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
 
@@ -34,6 +35,7 @@ class Hub {
   void leave(const std::shared_ptr<Room>& room, std::shared_ptr<Peer> peer);
 
   size_t open_rooms() const;
+  UpdateLog::Stats log_stats() const { return log_.stats(); }
 
  private:
   struct Entry {
@@ -47,6 +49,7 @@ class Hub {
   mutable std::mutex mutex_;
   std::map<std::string, Entry> rooms_;
   WorkerPool pool_;
+  UpdateLog log_;  // after pool_: its callbacks post to the rooms' queues on the pool
 };
 
 }  // namespace od::collab

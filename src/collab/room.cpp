@@ -23,10 +23,11 @@ std::span<const std::uint8_t> as_bytes(const std::string& s) {
 
 }  // namespace
 
-Room::Room(RoomName name, CollabStore& store, WorkerPool& pool, RoomLimits limits)
+Room::Room(RoomName name, CollabStore& store, UpdateLog& log, WorkerPool& pool, RoomLimits limits)
     : name_(std::move(name)),
       key_(name_.full()),
       store_(store),
+      log_(log),
       limits_(limits),
       queue_(std::make_shared<SerialQueue>(pool, limits.max_pending_tasks)) {}
 
@@ -44,7 +45,7 @@ void Room::leave(std::shared_ptr<Peer> peer, std::function<void()> then) {
   queue_->post(
       [self = shared_from_this(), peer, then = std::move(then)] {
         self->handle_leave(peer);
-        then();
+        self->after_stored(std::move(then));
       },
       /*must_run=*/true);
 }
@@ -117,31 +118,59 @@ void Room::handle_update(const std::shared_ptr<Peer>& peer, std::span<const std:
     handle_leave(peer);
     return;
   }
-  std::vector<yjs::BytesView> both = {state_, update};
-  auto merged = yjs::merge_updates(both);
-  int64_t seq = 0;
-  try {
-    seq = store_.append(
-        key_, name_.project_id,
-        std::string_view(reinterpret_cast<const char*>(update.data()), update.size()));
-  } catch (const std::exception& e) {
-    // Not stored, so not relayed: the client keeps it and sends it again when it reconnects.
-    log::error("collab append failed", {{"room", key_}, {"error", e.what()}});
-    peer->close(close_code::kTryAgain, "the update could not be stored");
+  // Relayed only once stored: the log commits it with whatever other rooms sent meanwhile.
+  ++appending_;
+  std::string bytes(reinterpret_cast<const char*>(update.data()), update.size());
+  bool queued = log_.append(
+      key_, name_.project_id, bytes,
+      [self = shared_from_this(), peer, bytes](std::optional<int64_t> seq) {
+        self->queue_->post([self, peer, bytes, seq] { self->handle_stored(peer, bytes, seq); },
+                           /*must_run=*/true);
+      });
+  if (!queued) {
+    --appending_;
+    peer->close(close_code::kTryAgain, "the server is busy; send the update again");
     handle_leave(peer);
-    return;
   }
-  state_ = std::move(merged);
-  ++stored_rows_;
-  broadcast(as_string(yjs::encode_sync_update(update)));
-  if (stored_rows_ > limits_.compact_after) {
-    try {
-      store_.compact(key_, name_.project_id, seq,
-                     std::string_view(reinterpret_cast<const char*>(state_.data()), state_.size()));
-      stored_rows_ = 1;
-    } catch (const std::exception& e) {
-      log::warn("collab compaction failed", {{"room", key_}, {"error", e.what()}});
+}
+
+void Room::handle_stored(const std::shared_ptr<Peer>& peer, const std::string& update,
+                         std::optional<int64_t> seq) {
+  --appending_;
+  if (!seq) {
+    // Not stored, so not relayed: the client keeps it and sends it again when it reconnects.
+    if (members_.contains(peer)) {
+      peer->close(close_code::kTryAgain, "the update could not be stored");
+      handle_leave(peer);
     }
+  } else {
+    std::vector<yjs::BytesView> both = {state_, as_bytes(update)};
+    state_ = yjs::merge_updates(both);
+    ++stored_rows_;
+    broadcast(as_string(yjs::encode_sync_update(as_bytes(update))));
+    if (stored_rows_ > limits_.compact_after) {
+      try {
+        store_.compact(
+            key_, name_.project_id, *seq,
+            std::string_view(reinterpret_cast<const char*>(state_.data()), state_.size()));
+        stored_rows_ = 1;
+      } catch (const std::exception& e) {
+        log::warn("collab compaction failed", {{"room", key_}, {"error", e.what()}});
+      }
+    }
+  }
+  if (appending_ == 0) {
+    auto waiting = std::move(after_stored_);
+    after_stored_.clear();
+    for (auto& then : waiting) then();
+  }
+}
+
+void Room::after_stored(std::function<void()> then) {
+  if (appending_ == 0) {
+    then();
+  } else {
+    after_stored_.push_back(std::move(then));
   }
 }
 

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "collab/room_name.h"
 #include "collab/serial_queue.h"
 #include "collab/store.h"
+#include "collab/update_log.h"
 #include "engines/yjs/sync_protocol.h"
 
 namespace od::collab {
@@ -31,14 +33,15 @@ struct RoomLimits {
 
 class Room : public std::enable_shared_from_this<Room> {
  public:
-  Room(RoomName name, CollabStore& store, WorkerPool& pool, RoomLimits limits);
+  Room(RoomName name, CollabStore& store, UpdateLog& log, WorkerPool& pool, RoomLimits limits);
 
   const RoomName& name() const { return name_; }
 
   // Each queues the work on the room; false when the room is overloaded (the caller closes).
   bool join(std::shared_ptr<Peer> peer);
   bool receive(std::shared_ptr<Peer> peer, std::string frame);
-  // Always runs; `then` runs on the room's queue after the peer is gone.
+  // Always runs; `then` runs on the room's queue after the peer is gone and every update the
+  // room was given is stored (so a room unloaded then reloaded sees them all).
   void leave(std::shared_ptr<Peer> peer, std::function<void()> then);
 
   // For tests and metrics, on the room's queue only.
@@ -54,6 +57,10 @@ class Room : public std::enable_shared_from_this<Room> {
   void handle_join(const std::shared_ptr<Peer>& peer);
   void handle_frame(const std::shared_ptr<Peer>& peer, const std::string& frame);
   void handle_update(const std::shared_ptr<Peer>& peer, std::span<const std::uint8_t> update);
+  // An update's append to the log finished: relay it, or shed its sender when it failed.
+  void handle_stored(const std::shared_ptr<Peer>& peer, const std::string& update,
+                     std::optional<int64_t> seq);
+  void after_stored(std::function<void()> then);
   void handle_awareness(const std::shared_ptr<Peer>& peer, std::span<const std::uint8_t> payload,
                         const std::string& frame);
   void handle_leave(const std::shared_ptr<Peer>& peer);
@@ -63,11 +70,14 @@ class Room : public std::enable_shared_from_this<Room> {
   const RoomName name_;
   const std::string key_;  // name_.full()
   CollabStore& store_;
+  UpdateLog& log_;
   const RoomLimits limits_;
   std::shared_ptr<SerialQueue> queue_;
   bool loaded_ = false;
   std::vector<std::uint8_t> state_;  // the merged update
   size_t stored_rows_ = 0;
+  size_t appending_ = 0;                             // updates handed to the log, not yet stored
+  std::vector<std::function<void()>> after_stored_;  // run once appending_ is back to 0
   std::map<std::shared_ptr<Peer>, Member> members_;
   std::map<std::uint64_t, yjs::AwarenessEntry> awareness_;
 };

@@ -1,6 +1,7 @@
 #include "collab/store.h"
 
 #include <stdexcept>
+#include <unordered_map>
 
 #include "core/crypto.h"
 #include "core/time.h"
@@ -21,16 +22,32 @@ std::string decode(const std::string& text) {
 
 int64_t CollabStore::append(const std::string& room, const std::string& project_id,
                             std::string_view update) {
-  int64_t seq = 0;
+  return append_batch({{room, project_id, std::string(update)}}).front();
+}
+
+std::vector<int64_t> CollabStore::append_batch(const std::vector<PendingAppend>& appends) {
+  std::vector<int64_t> seqs;
+  seqs.reserve(appends.size());
   db_.transaction([&](db::Session& s) {
-    auto last = s.exec("SELECT COALESCE(MAX(seq), 0) FROM collab_updates WHERE room = $1", {room});
-    seq = last.first()->integer(0) + 1;
-    s.exec(
-        "INSERT INTO collab_updates (room, seq, project_id, data, created_at) "
-        "VALUES ($1, $2, $3, $4, $5)",
-        {room, seq, project_id, crypto::base64url_encode(update), now_ms()});
+    seqs.clear();  // a retried transaction starts over
+    std::unordered_map<std::string, int64_t> last_seq;
+    const int64_t at = now_ms();
+    for (const auto& a : appends) {
+      auto it = last_seq.find(a.room);
+      if (it == last_seq.end()) {
+        auto last =
+            s.exec("SELECT COALESCE(MAX(seq), 0) FROM collab_updates WHERE room = $1", {a.room});
+        it = last_seq.emplace(a.room, last.first()->integer(0)).first;
+      }
+      int64_t seq = ++it->second;
+      s.exec(
+          "INSERT INTO collab_updates (room, seq, project_id, data, created_at) "
+          "VALUES ($1, $2, $3, $4, $5)",
+          {a.room, seq, a.project_id, crypto::base64url_encode(a.update), at});
+      seqs.push_back(seq);
+    }
   });
-  return seq;
+  return seqs;
 }
 
 std::vector<StoredUpdate> CollabStore::load(const std::string& room) {
