@@ -104,6 +104,7 @@ void BM_RoomUpdate(benchmark::State& state) {
     auto bus = od::collab::make_local_room_bus();
     auto lock = od::collab::make_local_compaction_lock();
     od::WorkerPool pool(2, 100000, "bench");
+    od::collab::UpdateLog log(store);
     std::vector<std::uint64_t> clocks;
     Bytes doc = document(state.range(0), clocks);
     std::string room_key = "project/" + project + "/design";
@@ -112,7 +113,7 @@ void BM_RoomUpdate(benchmark::State& state) {
     limits.compact_after = 1 << 30;  // the database's growth is not what is measured
     auto room = std::make_shared<od::collab::Room>(
         od::collab::RoomName{project, "design"},
-        od::collab::RoomServices{store, sessions, *bus, *lock, pool, "bench"}, limits);
+        od::collab::RoomServices{store, sessions, *bus, *lock, pool, "bench", log}, limits);
     auto peer = std::make_shared<CountingPeer>();
     peer->user = user;
     room->join(peer);

@@ -14,7 +14,8 @@ Hub::Hub(CollabStore& store, SessionStore& sessions, HubOptions options,
       instance_id_(new_id()),
       bus_(bus ? std::move(bus) : make_local_room_bus()),
       lock_(lock ? std::move(lock) : make_local_compaction_lock()),
-      pool_(std::max<size_t>(1, options.threads), options.max_queued_tasks, "collab") {
+      pool_(std::max<size_t>(1, options.threads), options.max_queued_tasks, "collab"),
+      log_(store) {
   bus_->start([this](RoomMessage message) { deliver(std::move(message)); },
               [this] {
                 for (auto& room : rooms_where([](const Room&) { return true; })) room->resync();
@@ -24,6 +25,7 @@ Hub::Hub(CollabStore& store, SessionStore& sessions, HubOptions options,
 
 Hub::~Hub() {
   bus_->stop();  // no more deliveries into rooms_ while it goes away
+  log_.stop();   // commits what is queued; the rooms' follow-ups land on the pool
   pool_.shutdown();
 }
 
@@ -32,7 +34,8 @@ std::shared_ptr<Room> Hub::join(const RoomName& name, std::shared_ptr<Peer> peer
   auto [it, created] = rooms_.try_emplace(name.full());
   if (created) {
     it->second.room = std::make_shared<Room>(
-        name, RoomServices{store_, sessions_, *bus_, *lock_, pool_, instance_id_}, options_.room);
+        name, RoomServices{store_, sessions_, *bus_, *lock_, pool_, instance_id_, log_},
+        options_.room);
   }
   auto room = it->second.room;
   if (!room->join(std::move(peer))) {

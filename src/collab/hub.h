@@ -19,6 +19,7 @@
 #include "collab/session_store.h"
 #include "collab/store.h"
 #include "collab/timer.h"
+#include "collab/update_log.h"
 #include "core/worker_pool.h"
 
 namespace od::collab {
@@ -37,7 +38,7 @@ class Hub {
   // Null bus/lock: one instance (in-process lock, nothing to fan out to).
   Hub(CollabStore& store, SessionStore& sessions, HubOptions options,
       std::unique_ptr<RoomBus> bus = nullptr, std::unique_ptr<CompactionLock> lock = nullptr);
-  ~Hub();  // finishes the rooms' queued work (leaves included) before the store goes
+  ~Hub();  // stores pending updates, finishes the rooms' queued work, before the store goes
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
 
@@ -87,7 +88,8 @@ class Hub {
   std::map<std::string, Entry> rooms_;
   std::map<std::string, size_t> user_slots_;  // under mutex_
   WorkerPool pool_;
-  Timer timer_;  // last: its thread stops first
+  UpdateLog log_;  // after pool_: its callbacks post to the rooms' queues on the pool
+  Timer timer_;    // last: its thread stops first
 };
 
 }  // namespace od::collab

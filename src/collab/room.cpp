@@ -63,7 +63,7 @@ void Room::leave(std::shared_ptr<Peer> peer, std::function<void()> then) {
   queue_->post(
       [self = shared_from_this(), peer, then = std::move(then)] {
         self->handle_leave(peer);
-        then();
+        self->after_stored(std::move(then));
       },
       /*must_run=*/true);
 }
@@ -243,23 +243,55 @@ void Room::handle_update(const std::shared_ptr<Peer>& peer, std::span<const std:
     handle_leave(peer);
     return;
   }
-  int64_t seq = 0;
+  // Relayed only once stored: the log commits it together with what other rooms sent meanwhile.
+  ++appending_;
   std::string bytes = as_string(update);
-  try {
-    seq = services_.store.append(key_, name_.project_id, bytes);
-  } catch (const std::exception& e) {
-    // Not stored, so not relayed: the client keeps it and sends it again when it reconnects.
-    log::error("collab append failed", {{"room", key_}, {"error", e.what()}});
-    peer->close(close_code::kTryAgain, "the update could not be stored");
+  bool queued = services_.log.append(
+      key_, name_.project_id, bytes,
+      [self = shared_from_this(), peer, bytes](std::optional<int64_t> seq) {
+        self->queue_->post([self, peer, bytes, seq] { self->handle_stored(peer, bytes, seq); },
+                           /*must_run=*/true);
+      });
+  if (!queued) {
+    --appending_;
+    peer->close(close_code::kTryAgain, "the server is busy; send the update again");
     handle_leave(peer);
-    return;
   }
-  // Stored first, so an instance that misses this message finds the row in the database.
-  services_.bus.publish({RoomMessage::Kind::kUpdate, services_.instance_id, key_, seq, bytes});
-  metrics::counter_add("collab_updates_total", {{"origin", "local"}});
-  note_seq(seq);
-  broadcast(as_string(yjs::encode_sync_update(update)));
-  add_recent(Bytes(update.begin(), update.end()));
+}
+
+void Room::handle_stored(const std::shared_ptr<Peer>& peer, const std::string& bytes,
+                         std::optional<int64_t> seq) {
+  --appending_;
+  if (!seq) {
+    // Not stored, so not relayed: the client keeps it and sends it again when it reconnects.
+    if (members_.contains(peer)) {
+      peer->close(close_code::kTryAgain, "the update could not be stored");
+      handle_leave(peer);
+    }
+  } else {
+    // Stored first, so an instance that misses this message finds the row in the database.
+    services_.bus.publish({RoomMessage::Kind::kUpdate, services_.instance_id, key_, *seq, bytes});
+    metrics::counter_add("collab_updates_total", {{"origin", "local"}});
+    if (loaded_) {  // a restore may have unloaded the room meanwhile; the next load has it
+      note_seq(*seq);
+      auto update = as_bytes(bytes);
+      broadcast(as_string(yjs::encode_sync_update(update)));
+      add_recent(Bytes(update.begin(), update.end()));
+    }
+  }
+  if (appending_ == 0) {
+    auto waiting = std::move(after_stored_);
+    after_stored_.clear();
+    for (auto& then : waiting) then();
+  }
+}
+
+void Room::after_stored(std::function<void()> then) {
+  if (appending_ == 0) {
+    then();
+  } else {
+    after_stored_.push_back(std::move(then));
+  }
 }
 
 void Room::handle_awareness(const std::shared_ptr<Peer>& peer,

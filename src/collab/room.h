@@ -23,6 +23,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -34,6 +35,7 @@
 #include "collab/serial_queue.h"
 #include "collab/session_store.h"
 #include "collab/store.h"
+#include "collab/update_log.h"
 #include "engines/yjs/sync_protocol.h"
 
 namespace od::collab {
@@ -69,6 +71,7 @@ struct RoomServices {
   CompactionLock& compaction_lock;
   WorkerPool& pool;
   std::string instance_id;
+  UpdateLog& log;  // group commit of this instance's updates
 };
 
 class Room : public std::enable_shared_from_this<Room> {
@@ -80,7 +83,8 @@ class Room : public std::enable_shared_from_this<Room> {
   // Each queues the work on the room; false when the room is overloaded (the caller closes).
   bool join(std::shared_ptr<Peer> peer);
   bool receive(std::shared_ptr<Peer> peer, std::string frame);
-  // Always runs; `then` runs on the room's queue after the peer is gone.
+  // Always runs; `then` runs on the room's queue after the peer is gone and every update the
+  // room was given is stored (so a room unloaded, then loaded again, sees them all).
   void leave(std::shared_ptr<Peer> peer, std::function<void()> then);
 
   // From other instances (through the Hub).
@@ -116,6 +120,10 @@ class Room : public std::enable_shared_from_this<Room> {
   void handle_join(const std::shared_ptr<Peer>& peer);
   void handle_frame(const std::shared_ptr<Peer>& peer, const std::string& frame);
   void handle_update(const std::shared_ptr<Peer>& peer, std::span<const std::uint8_t> update);
+  // An update's append finished: publish and relay it, or shed its sender when it failed.
+  void handle_stored(const std::shared_ptr<Peer>& peer, const std::string& update,
+                     std::optional<int64_t> seq);
+  void after_stored(std::function<void()> then);
   void handle_awareness(const std::shared_ptr<Peer>& peer, std::span<const std::uint8_t> payload,
                         const std::string& frame);
   void handle_leave(const std::shared_ptr<Peer>& peer);
@@ -145,8 +153,10 @@ class Room : public std::enable_shared_from_this<Room> {
   uint64_t epoch_ = 0;  // bumped when base_/recent_ change other than by a background merge
   bool compacting_ = false;
   size_t rows_since_compaction_ = 0;
-  int64_t contiguous_seq_ = 0;    // every seq up to it has been applied
-  std::set<int64_t> seen_above_;  // applied seqs beyond contiguous_seq_
+  size_t appending_ = 0;                             // updates handed to the log, not yet stored
+  std::vector<std::function<void()>> after_stored_;  // run once appending_ is back to 0
+  int64_t contiguous_seq_ = 0;                       // every seq up to it has been applied
+  std::set<int64_t> seen_above_;                     // applied seqs beyond contiguous_seq_
   std::chrono::steady_clock::time_point gap_since_;
   std::map<std::shared_ptr<Peer>, Member> members_;
   std::map<std::uint64_t, Awareness> awareness_;

@@ -1,6 +1,7 @@
 #include "collab/store.h"
 
 #include <stdexcept>
+#include <unordered_map>
 
 #include "core/crypto.h"
 #include "core/time.h"
@@ -21,22 +22,39 @@ std::string decode(const std::string& text) {
 
 int64_t CollabStore::append(const std::string& room, const std::string& project_id,
                             std::string_view update) {
-  std::string data = crypto::base64url_encode(update);
+  return append_batch({{room, project_id, std::string(update)}}).front();
+}
+
+std::vector<int64_t> CollabStore::append_batch(const std::vector<PendingAppend>& appends) {
+  std::vector<std::string> data;
+  data.reserve(appends.size());
+  for (const auto& a : appends) data.push_back(crypto::base64url_encode(a.update));
   // Instances appending to one room at once may pick the same next seq: the loser's insert hits
-  // the primary key (after the winner commits) and takes the next one.
+  // the primary key (after the winner commits) and the loser's batch starts over with new seqs.
   for (int attempt = 0;; ++attempt) {
     try {
-      int64_t seq = 0;
+      std::vector<int64_t> seqs;
       db_.transaction([&](db::Session& s) {
-        auto last =
-            s.exec("SELECT COALESCE(MAX(seq), 0) FROM collab_updates WHERE room = $1", {room});
-        seq = last.first()->integer(0) + 1;
-        s.exec(
-            "INSERT INTO collab_updates (room, seq, project_id, data, created_at) "
-            "VALUES ($1, $2, $3, $4, $5)",
-            {room, seq, project_id, data, now_ms()});
+        seqs.clear();
+        std::unordered_map<std::string, int64_t> last_seq;
+        const int64_t at = now_ms();
+        for (size_t i = 0; i < appends.size(); ++i) {
+          const auto& a = appends[i];
+          auto it = last_seq.find(a.room);
+          if (it == last_seq.end()) {
+            auto last = s.exec("SELECT COALESCE(MAX(seq), 0) FROM collab_updates WHERE room = $1",
+                               {a.room});
+            it = last_seq.emplace(a.room, last.first()->integer(0)).first;
+          }
+          int64_t seq = ++it->second;
+          s.exec(
+              "INSERT INTO collab_updates (room, seq, project_id, data, created_at) "
+              "VALUES ($1, $2, $3, $4, $5)",
+              {a.room, seq, a.project_id, data[i], at});
+          seqs.push_back(seq);
+        }
       });
-      return seq;
+      return seqs;
     } catch (const db::Error& e) {
       if (e.kind() != db::Error::Kind::UniqueViolation || attempt == 20) throw;
     }

@@ -14,6 +14,13 @@
 
 namespace od::collab {
 
+// One update to append to a room's log (UpdateLog gathers them into batches).
+struct PendingAppend {
+  std::string room;
+  std::string project_id;
+  std::string update;
+};
+
 struct StoredUpdate {
   int64_t seq = 0;
   std::string data;  // the raw update bytes
@@ -26,6 +33,9 @@ class CollabStore {
   // Appends `update` after the room's last row and returns its seq (committed on return). Seqs
   // follow commit order across instances: two appends racing for one seq retry.
   int64_t append(const std::string& room, const std::string& project_id, std::string_view update);
+  // Appends every update in one transaction, each after its room's last row, in order; returns
+  // their seqs in the same order (committed on return; nothing is stored when it throws).
+  std::vector<int64_t> append_batch(const std::vector<PendingAppend>& appends);
   // Every row of the room in seq order.
   std::vector<StoredUpdate> load(const std::string& room);
   // The rows after `after_seq`, in seq order (what a room missed).

@@ -71,11 +71,12 @@ class RoomTest : public od::testing::DatabaseTest {
         {project_, user_});
     store_ = std::make_unique<CollabStore>(db());
     sessions_ = std::make_unique<SessionStore>(db());
+    log_ = std::make_unique<UpdateLog>(*store_);
   }
   std::shared_ptr<Room> make_room(RoomLimits limits) {
-    return std::make_shared<Room>(RoomName{project_, "design"},
-                                  RoomServices{*store_, *sessions_, *bus_, *lock_, pool_, "me"},
-                                  limits);
+    return std::make_shared<Room>(
+        RoomName{project_, "design"},
+        RoomServices{*store_, *sessions_, *bus_, *lock_, pool_, "me", *log_}, limits);
   }
   std::string room_key() const { return "project/" + project_ + "/design"; }
 
@@ -86,6 +87,7 @@ class RoomTest : public od::testing::DatabaseTest {
   std::unique_ptr<RoomBus> bus_ = make_local_room_bus();
   std::unique_ptr<CompactionLock> lock_ = make_local_compaction_lock();
   WorkerPool pool_{2, 1000, "test"};
+  std::unique_ptr<UpdateLog> log_;  // after pool_: stopped first, its callbacks post to the pool
 };
 
 TEST_P(RoomTest, BackgroundMergesKeepTheStateAJoinerGetsComplete) {
