@@ -1,0 +1,109 @@
+#include "engines/image2code/pipeline.h"
+
+#include <chrono>
+#include <opencv2/imgcodecs.hpp>
+
+#include "engines/image2code/color.h"
+#include "engines/image2code/components.h"
+#include "engines/image2code/palette.h"
+
+namespace od::image2code {
+namespace {
+
+constexpr int kStages = 8;
+
+class Stages {
+ public:
+  Stages(Image2CodeResult& result, const ProgressFn& progress)
+      : result_(result), progress_(progress), started_(std::chrono::steady_clock::now()) {}
+
+  void done(const char* stage) {
+    auto now = std::chrono::steady_clock::now();
+    result_.timings.push_back(
+        {stage, std::chrono::duration<double, std::milli>(now - started_).count()});
+    started_ = now;
+    if (progress_) progress_(stage, ++count_, kStages);
+  }
+
+ private:
+  Image2CodeResult& result_;
+  const ProgressFn& progress_;
+  std::chrono::steady_clock::time_point started_;
+  int count_ = 0;
+};
+
+// Crops every picture region into a PNG asset, largest first within the budget; pictures over
+// the budget are removed from the tree.
+void write_assets(Element& e, const cv::Mat& pixels, Image2CodeResult& result, size_t budget) {
+  std::vector<Element> kept;
+  for (auto& c : e.children) {
+    if (c.kind == ElementKind::kImage) {
+      if (result.assets.size() >= budget) continue;
+      c.asset = "image-" + std::to_string(result.assets.size() + 1) + ".png";
+      std::vector<uchar> png;
+      // Fast compression: assets are rewritten on every run and size matters less than time.
+      cv::imencode(".png", pixels(c.box), png, {cv::IMWRITE_PNG_COMPRESSION, 1});
+      result.assets[c.asset] = std::string(png.begin(), png.end());
+    } else {
+      write_assets(c, pixels, result, budget);
+    }
+    kept.push_back(std::move(c));
+  }
+  e.children = std::move(kept);
+}
+
+bool worth_reading(const cv::Mat& bgr, const Dominant& background) {
+  // Tesseract needs a few pixels of height, and on pure noise (no flat colour anywhere) it
+  // spends seconds finding nothing.
+  return bgr.cols >= 8 && bgr.rows >= 8 && background.share >= 0.02;
+}
+
+}  // namespace
+
+Image2CodeResult image_to_canvas(std::string_view bytes, const Image2CodeOptions& options,
+                                 const ProgressFn& progress) {
+  Image2CodeResult result;
+  Stages stages(result, progress);
+  cv::Mat bgr = load_image(bytes, options.limits);
+  result.width = bgr.cols;
+  result.height = bgr.rows;
+  cv::Rect page_box(0, 0, bgr.cols, bgr.rows);
+  Dominant background = page_background(bgr);
+  stages.done("load");
+
+  std::vector<OcrLine> lines;
+  if (worth_reading(bgr, background)) lines = recognize_text(bgr, options.ocr);
+  stages.done("ocr");
+
+  std::vector<Element> texts = build_text_blocks(bgr, lines, options.text);
+  stages.done("text");
+
+  cv::Mat erased = erase_text(bgr, lines);
+  std::vector<Element> regions =
+      segment_regions(erased, page_box, background.color, options.segment);
+  stages.done("regions");
+
+  Element page;
+  page.kind = ElementKind::kContainer;
+  page.box = page_box;
+  page.fill = background.color;
+  std::vector<Element> items = std::move(regions);
+  for (auto& t : texts) items.push_back(std::move(t));
+  place_into_containers(page, std::move(items));
+  arrange(page, options.layout);
+  stages.done("layout");
+
+  recognise_components(page, bgr.cols);
+  stages.done("components");
+
+  std::vector<PaletteEntry> palette = snap_colors(page);
+  int grid = snap_spacing(page);
+  stages.done("tokens");
+
+  write_assets(page, erased, result, options.max_assets);
+  result.document = write_canvas(page, palette, grid, options.canvas);
+  stages.done("canvas");
+  return result;
+}
+
+}  // namespace od::image2code

@@ -1,0 +1,33 @@
+// Stage 3a, OCR: Tesseract's LSTM engine (English, the Debian data) finds text lines and words
+// with their boxes. Only words Tesseract is confident about and that hold a letter or digit are
+// kept: photographs and icons otherwise yield strings of punctuation.
+#pragma once
+
+#include <opencv2/core.hpp>
+#include <string>
+#include <vector>
+
+namespace od::image2code {
+
+struct OcrWord {
+  std::string text;  // UTF-8
+  cv::Rect box;
+  float confidence = 0;  // 0..100
+};
+
+struct OcrLine {
+  std::vector<OcrWord> words;
+  cv::Rect box;
+  int baseline = 0;  // y of the baseline at the line's left end, page coordinates
+};
+
+struct OcrOptions {
+  float min_confidence = 55;
+  // Where the language data lives; empty: Tesseract's compiled-in default (Debian's path).
+  std::string data_path;
+};
+
+// Throws std::runtime_error when Tesseract or its English data cannot be loaded.
+std::vector<OcrLine> recognize_text(const cv::Mat& bgr, const OcrOptions& options = {});
+
+}  // namespace od::image2code
