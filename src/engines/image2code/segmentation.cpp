@@ -38,6 +38,47 @@ void segment_into(const cv::Mat& bgr, const cv::Rect& area, const Rgb& backgroun
                   const SegmentOptions& options, int depth, Budget& budget,
                   std::vector<Element>& out);
 
+}  // namespace
+
+std::vector<cv::Rect> textured_areas(const cv::Mat& bgr, const cv::Rect& area,
+                                     const cv::Mat& mask) {
+  constexpr int kCell = 16;
+  std::vector<cv::Rect> out;
+  if (area.width < 6 * kCell || area.height < 4 * kCell) return out;
+  cv::Mat gray, dx, dy, edges;
+  cv::cvtColor(bgr(area), gray, cv::COLOR_BGR2GRAY);
+  cv::Sobel(gray, dx, CV_16S, 1, 0);
+  cv::Sobel(gray, dy, CV_16S, 0, 1);
+  cv::Mat magnitude = cv::abs(dx) + cv::abs(dy);
+  cv::Mat strong = magnitude > 48;  // Sobel units: a step of about 12 grey levels
+  cv::Mat density;
+  cv::resize(strong, density, cv::Size(area.width / kCell, area.height / kCell), 0, 0,
+             cv::INTER_AREA);
+  // Outlines and dividers put one line through a cell (1/16 of it); texture fills it.
+  cv::Mat textured = density > 255 * 0.16;
+  cv::morphologyEx(textured, textured, cv::MORPH_CLOSE,
+                   cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
+  cv::Mat labels, stats, centroids;
+  int count = cv::connectedComponentsWithStats(textured, labels, stats, centroids, 8, CV_32S);
+  for (int i = 1; i < count; ++i) {
+    int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+    int cells = stats.at<int>(i, cv::CC_STAT_AREA);
+    if (w < 6 || h < 4 || cells < 0.5 * w * h) continue;
+    // Cell bounds, one cell wider each way, tightened to the pixels that differ from the
+    // background: the picture's own edges.
+    cv::Rect coarse((stats.at<int>(i, cv::CC_STAT_LEFT) - 1) * kCell,
+                    (stats.at<int>(i, cv::CC_STAT_TOP) - 1) * kCell, (w + 2) * kCell,
+                    (h + 2) * kCell);
+    coarse &= cv::Rect(0, 0, area.width, area.height);
+    cv::Rect tight = cv::boundingRect(mask(coarse));
+    if (tight.empty()) continue;
+    out.push_back(tight + coarse.tl() + area.tl());
+  }
+  return out;
+}
+
+namespace {
+
 // A bordered box whose inside is the background colour (inputs, outlined cards).
 bool try_hollow(const cv::Mat& bgr, const cv::Mat& component, const cv::Rect& box,
                 const Rgb& background, const SegmentOptions& options, int depth, Budget& budget,
@@ -81,6 +122,18 @@ void segment_into(const cv::Mat& bgr, const cv::Rect& area, const Rgb& backgroun
                   std::vector<Element>& out) {
   if (area.width < 3 || area.height < 3 || budget.left <= 0) return;
   cv::Mat mask = difference_mask(bgr, area, background, options.threshold);
+  std::vector<cv::Rect> taken;
+  // Photographs and textured backgrounds first, whole: their pixels would otherwise fall apart
+  // into hundreds of specks and fragments.
+  for (const cv::Rect& r : textured_areas(bgr, area, mask)) {
+    Element picture;
+    picture.kind = ElementKind::kImage;
+    picture.box = r;
+    out.push_back(std::move(picture));
+    taken.push_back(r);
+    mask(r - area.tl()).setTo(0);
+    --budget.left;
+  }
   cv::Mat labels, stats, centroids;
   int count = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S);
   struct Candidate {
@@ -100,7 +153,6 @@ void segment_into(const cv::Mat& bgr, const cv::Rect& area, const Rgb& backgroun
   }
   std::sort(candidates.begin(), candidates.end(),
             [](const Candidate& a, const Candidate& b) { return a.box.area() > b.box.area(); });
-  std::vector<cv::Rect> taken;
   for (const auto& c : candidates) {
     if (budget.left <= 0) break;
     if (std::any_of(taken.begin(), taken.end(),

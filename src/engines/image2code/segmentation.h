@@ -27,6 +27,10 @@ cv::Mat erase_text(const cv::Mat& bgr, const std::vector<OcrLine>& lines);
 std::vector<Element> segment_regions(const cv::Mat& bgr, const cv::Rect& area,
                                      const Rgb& background, const SegmentOptions& options = {});
 
+// Areas of `area` dense with strong edges (photographs, textured backgrounds), as page
+// rectangles fitted to the pixels of `mask` (those differing from the background).
+std::vector<cv::Rect> textured_areas(const cv::Mat& bgr, const cv::Rect& area, const cv::Mat& mask);
+
 // Shape estimates of a filled rectangular region (its mask in `mask`, the component's pixels
 // set): corner radius from the pixels missing at the corners, border from the edge colour,
 // drop shadow from the darkening just outside. Exposed for tests.

@@ -227,8 +227,16 @@ std::vector<Element> build_text_blocks(const cv::Mat& bgr, const std::vector<Ocr
                                        const TextBlockOptions& options) {
   std::vector<Segment> segments;
   for (const auto& line : lines) {
+    // Tesseract's row statistics come from all the line's glyphs; word boxes can swallow a
+    // neighbouring edge (a band's border) and grow. When the two disagree, the smaller wins.
+    double from_row = line.x_height > 2 && line.ascenders > 0
+                          ? (line.x_height + line.ascenders) / options.metrics.ascender_line
+                          : 0;
     for (auto& s : split_line(line, options.metrics)) {
       s.font_size = estimate_font_size(s.words, options.metrics);
+      if (from_row > 4 && std::abs(from_row - s.font_size) > 0.2 * s.font_size) {
+        s.font_size = std::min(s.font_size, from_row);
+      }
       std::vector<double> strokes;
       std::vector<int> r, g, b;
       for (const auto& w : s.words) {

@@ -19,6 +19,9 @@ struct OcrLine {
   std::vector<OcrWord> words;
   cv::Rect box;
   int baseline = 0;  // y of the baseline at the line's left end, page coordinates
+  // Tesseract's row statistics from its blobs (0 when unknown): x-height and how far ascenders
+  // rise above it, in px.
+  float x_height = 0, ascenders = 0;
 };
 
 struct OcrOptions {

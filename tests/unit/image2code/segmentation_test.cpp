@@ -89,6 +89,21 @@ TEST(Segmentation, ThinBarsAreDividersAndTextureIsAPicture) {
   EXPECT_EQ(regions[1].box, cv::Rect(20, 50, 360, 1));
 }
 
+TEST(Segmentation, ATexturedBackgroundIsOnePictureNotAThousandSpecks) {
+  cv::Mat img(400, 600, CV_8UC3, kWhite);
+  cv::Mat texture = img(cv::Rect(0, 0, 600, 200));
+  cv::randu(texture, 0, 120);  // dark speckle, like a photo of coffee beans
+  cv::rectangle(img, cv::Rect(100, 260, 200, 80), cv::Scalar(90, 160, 230), cv::FILLED);
+  cv::Mat mask = difference_mask(img, cv::Rect(0, 0, 600, 400), Rgb{255, 255, 255}, 12);
+  auto areas = textured_areas(img, cv::Rect(0, 0, 600, 400), mask);
+  ASSERT_EQ(areas.size(), 1u);
+  EXPECT_EQ(areas[0], cv::Rect(0, 0, 600, 200));
+  auto regions = segment(img);
+  ASSERT_EQ(regions.size(), 2u);
+  EXPECT_EQ(regions[0].kind, ElementKind::kImage);
+  EXPECT_EQ(regions[1].kind, ElementKind::kContainer);
+}
+
 TEST(Segmentation, EstimatesADropShadowBelowACard) {
   cv::Mat img(300, 300, CV_8UC3, kWhite);
   for (int i = 0; i < 8; ++i) {  // a soft shadow fading over 8 rows
