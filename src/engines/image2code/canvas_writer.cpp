@@ -85,7 +85,15 @@ class Writer {
         break;
     }
     n["type"] = "frame";
-    if (e.fill) n["fills"] = json::array({solid(*e.fill)});
+    if (e.gradient) {
+      n["fills"] = json::array({{{"type", "linear"},
+                                 {"angle", 180},
+                                 {"stops",
+                                  {{{"position", 0}, {"color", hex(e.gradient->first)}},
+                                   {{"position", 1}, {"color", hex(e.gradient->second)}}}}}});
+    } else if (e.fill) {
+      n["fills"] = json::array({solid(*e.fill)});
+    }
     if (e.border_color && e.border_width > 0) {
       n["strokes"] = {
           {"color", hex(*e.border_color)}, {"weight", e.border_width}, {"align", "inside"}};

@@ -1,6 +1,7 @@
-// Screenshot to canvas document: the stages in order (load, OCR, typography, regions and shapes,
-// structure and auto-layout, components, tokens, assets), each timed and reported to an optional
-// progress callback. The entry point the CLI and the job use; no network, no model download.
+// Screenshot to canvas document: the stages in order (load, OCR, regions and shapes, typography
+// with a second OCR pass over boxes the first missed, structure and auto-layout, components,
+// tokens, assets), each timed and reported to an optional progress callback. The entry point the
+// CLI and the job use; no network, no model download.
 #pragma once
 
 #include <functional>
@@ -27,6 +28,7 @@ struct Image2CodeOptions {
   LayoutOptions layout;
   CanvasOptions canvas;
   size_t max_assets = 500;  // image crops written; smaller pictures beyond it are dropped
+  int max_box_reads = 80;   // second OCR pass: boxes read on their own (buttons, badges, bars)
 };
 
 struct StageTiming {

@@ -7,6 +7,7 @@
 #include <opencv2/core/types.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace od::image2code {
@@ -45,6 +46,7 @@ struct Element {
   cv::Rect box;  // page coordinates
   // Containers and dividers.
   std::optional<Rgb> fill;
+  std::optional<std::pair<Rgb, Rgb>> gradient;  // top-to-bottom, drawn instead of `fill`
   std::optional<Rgb> border_color;
   int border_width = 0;
   double radius = 0;

@@ -10,20 +10,27 @@
 namespace od::image2code {
 namespace {
 
+// What the recursion shares: the element budget and the picture masks are computed from (the
+// picture itself, or one with a background gradient taken out).
 struct Budget {
   int left;
+  const cv::Mat* mask_source = nullptr;
 };
 
 bool contains(const cv::Rect& outer, const cv::Rect& inner) { return (outer & inner) == inner; }
 
-// Fraction of the columns (or rows) of a band along one edge of `mask` that hold set pixels.
+// Fraction of the middle 60% of one edge of `mask` that has set pixels within a band along it.
+// The band is a quarter of the box deep (at most 16 px), so the curve of a pill-shaped outline
+// still counts as its side.
 double edge_coverage(const cv::Mat& mask, bool horizontal, bool far_side) {
-  int depth = std::max(1, std::min(3, (horizontal ? mask.rows : mask.cols) / 4));
+  int across = horizontal ? mask.rows : mask.cols;
+  int depth = std::clamp(across / 4, 1, 16);
   int length = horizontal ? mask.cols : mask.rows;
+  int from = length / 5, to = length - length / 5;
   int covered = 0;
-  for (int i = 0; i < length; ++i) {
+  for (int i = from; i < to; ++i) {
     for (int d = 0; d < depth; ++d) {
-      int along = far_side ? (horizontal ? mask.rows : mask.cols) - 1 - d : d;
+      int along = far_side ? across - 1 - d : d;
       uchar v = horizontal ? mask.at<uchar>(along, i) : mask.at<uchar>(i, along);
       if (v) {
         ++covered;
@@ -31,12 +38,12 @@ double edge_coverage(const cv::Mat& mask, bool horizontal, bool far_side) {
       }
     }
   }
-  return length ? double(covered) / length : 0;
+  return to > from ? double(covered) / (to - from) : 0;
 }
 
 void segment_into(const cv::Mat& bgr, const cv::Rect& area, const Rgb& background,
                   const SegmentOptions& options, int depth, Budget& budget,
-                  std::vector<Element>& out);
+                  std::vector<Element>& out, double corner_radius = 0);
 
 }  // namespace
 
@@ -112,16 +119,19 @@ bool try_hollow(const cv::Mat& bgr, const cv::Mat& component, const cv::Rect& bo
   e.fill = inside.share > 0.4 ? inside.color : background;
   e.radius = estimate_corner_radius(component);
   if (depth < options.max_depth) {
-    segment_into(bgr, inner, *e.fill, options, depth + 1, budget, e.children);
+    segment_into(bgr, inner, *e.fill, options, depth + 1, budget, e.children, e.radius);
   }
   return true;
 }
 
 void segment_into(const cv::Mat& bgr, const cv::Rect& area, const Rgb& background,
                   const SegmentOptions& options, int depth, Budget& budget,
-                  std::vector<Element>& out) {
+                  std::vector<Element>& out, double corner_radius) {
   if (area.width < 3 || area.height < 3 || budget.left <= 0) return;
-  cv::Mat mask = difference_mask(bgr, area, background, options.threshold);
+  // The gradient-free picture serves the page level only: containers' fills come from `bgr`,
+  // so what lies inside them is compared with `bgr` too.
+  const cv::Mat& source = budget.mask_source && depth == 0 ? *budget.mask_source : bgr;
+  cv::Mat mask = difference_mask(source, area, background, options.threshold);
   std::vector<cv::Rect> taken;
   // Photographs and textured backgrounds first, whole: their pixels would otherwise fall apart
   // into hundreds of specks and fragments.
@@ -149,6 +159,16 @@ void segment_into(const cv::Mat& bgr, const cv::Rect& area, const Rgb& backgroun
     int pixels = stats.at<int>(i, cv::CC_STAT_AREA);
     // Specks: noise, stray anti-aliasing, leftovers of erased glyphs.
     if (pixels < 12 || (box.width < 4 && box.height < 4)) continue;
+    // Slivers against the area's edge: a rounded corner's outside, a shadow's end.
+    bool at_edge = box.x == area.x || box.y == area.y || box.br().x == area.br().x ||
+                   box.br().y == area.br().y;
+    if (at_edge && pixels < 48 && depth > 0) continue;
+    // What lies outside a rounded container's corners, inside its box.
+    int corner = static_cast<int>(corner_radius) + 2;
+    bool in_corner = corner > 2 && box.width <= corner && box.height <= corner &&
+                     (box.x == area.x || box.br().x == area.br().x) &&
+                     (box.y == area.y || box.br().y == area.br().y);
+    if (in_corner) continue;
     candidates.push_back({i, box, pixels});
   }
   std::sort(candidates.begin(), candidates.end(),
@@ -191,14 +211,20 @@ void segment_into(const cv::Mat& bgr, const cv::Rect& area, const Rgb& backgroun
       } else if (flat) {
         e.kind = ElementKind::kContainer;
         e.fill = dom.color;
-        e.radius = estimate_corner_radius(component);
         estimate_border(bgr, e);
+        if (!e.border_color) {
+          // A soft shadow or anti-aliased rim can join the region: the box is where its fill is.
+          cv::Mat same = difference_mask(bgr, c.box, *e.fill, options.threshold) == 0;
+          cv::Rect tight = cv::boundingRect(same) + c.box.tl();
+          if (tight.area() >= 0.6 * c.box.area()) e.box = tight;
+        }
+        e.radius = estimate_corner_radius(component(e.box - c.box.tl()));
         estimate_shadow(bgr, background, e);
         int inset = e.border_width;
-        cv::Rect inner(c.box.x + inset, c.box.y + inset, c.box.width - 2 * inset,
-                       c.box.height - 2 * inset);
+        cv::Rect inner(e.box.x + inset, e.box.y + inset, e.box.width - 2 * inset,
+                       e.box.height - 2 * inset);
         if (depth < options.max_depth) {
-          segment_into(bgr, inner, *e.fill, options, depth + 1, budget, e.children);
+          segment_into(bgr, inner, *e.fill, options, depth + 1, budget, e.children, e.radius);
         }
       } else if (c.box.width >= 6 && c.box.height >= 6) {
         e.kind = ElementKind::kImage;
@@ -232,10 +258,50 @@ cv::Mat erase_text(const cv::Mat& bgr, const std::vector<OcrLine>& lines) {
 }
 
 std::vector<Element> segment_regions(const cv::Mat& bgr, const cv::Rect& area,
-                                     const Rgb& background, const SegmentOptions& options) {
+                                     const Rgb& background, const SegmentOptions& options,
+                                     const cv::Mat& mask_source) {
   std::vector<Element> out;
-  Budget budget{options.max_elements};
+  Budget budget{options.max_elements, mask_source.empty() ? nullptr : &mask_source};
   segment_into(bgr, area & cv::Rect(0, 0, bgr.cols, bgr.rows), background, options, 0, budget, out);
+  return out;
+}
+
+std::optional<VerticalGradient> find_vertical_gradient(const cv::Mat& bgr) {
+  if (bgr.rows < 64 || bgr.cols < 32) return std::nullopt;
+  VerticalGradient g;
+  g.rows.reserve(bgr.rows);
+  for (int y = 0; y < bgr.rows; ++y) {
+    // Median of the outer 4 px on both sides: content rarely touches both edges.
+    std::vector<Rgb> samples;
+    for (int x : {0, 1, 2, 3, bgr.cols - 4, bgr.cols - 3, bgr.cols - 2, bgr.cols - 1}) {
+      samples.push_back(rgb_at(bgr, x, y));
+    }
+    auto channel = [&](int Rgb::*c) {
+      std::vector<int> v;
+      for (const auto& s : samples) v.push_back(s.*c);
+      std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+      return v[v.size() / 2];
+    };
+    g.rows.push_back({channel(&Rgb::r), channel(&Rgb::g), channel(&Rgb::b)});
+  }
+  // Smooth (no row jumps by more than a few levels, as at the edge of a band) and wide enough.
+  int jumps = 0;
+  for (size_t y = 1; y < g.rows.size(); ++y) jumps += color_distance(g.rows[y], g.rows[y - 1]) > 4;
+  g.top = g.rows.front();
+  g.bottom = g.rows.back();
+  if (jumps > 4 || color_distance(g.top, g.bottom) < 20) return std::nullopt;
+  return g;
+}
+
+cv::Mat flatten_gradient(const cv::Mat& bgr, const VerticalGradient& g) {
+  cv::Mat out(bgr.size(), CV_8UC3);
+  for (int y = 0; y < bgr.rows; ++y) {
+    cv::Scalar shift(g.top.b - g.rows[y].b, g.top.g - g.rows[y].g, g.top.r - g.rows[y].r);
+    cv::Mat row;
+    bgr.row(y).convertTo(row, CV_16SC3);
+    row += shift;
+    row.convertTo(out.row(y), CV_8UC3);
+  }
   return out;
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <opencv2/core.hpp>
+#include <optional>
 #include <vector>
 
 #include "engines/image2code/scene.h"
@@ -24,8 +25,21 @@ struct SegmentOptions {
 cv::Mat erase_text(const cv::Mat& bgr, const std::vector<OcrLine>& lines);
 
 // Regions inside `area` on `background`, largest first, containers holding their own regions.
+// Which pixels differ from a background is judged on `mask_source` when given (the picture with
+// a background gradient taken out); colours always come from `bgr`.
 std::vector<Element> segment_regions(const cv::Mat& bgr, const cv::Rect& area,
-                                     const Rgb& background, const SegmentOptions& options = {});
+                                     const Rgb& background, const SegmentOptions& options = {},
+                                     const cv::Mat& mask_source = {});
+
+// A top-to-bottom background gradient, as page backgrounds often are: the colour of the page's
+// left and right edges row by row, when it drifts smoothly far enough to matter.
+struct VerticalGradient {
+  Rgb top, bottom;
+  std::vector<Rgb> rows;  // background colour of each row
+};
+std::optional<VerticalGradient> find_vertical_gradient(const cv::Mat& bgr);
+// `bgr` with each row shifted so the gradient's background becomes `gradient.top` everywhere.
+cv::Mat flatten_gradient(const cv::Mat& bgr, const VerticalGradient& gradient);
 
 // Areas of `area` dense with strong edges (photographs, textured backgrounds), as page
 // rectangles fitted to the pixels of `mask` (those differing from the background).

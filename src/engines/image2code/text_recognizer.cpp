@@ -71,7 +71,10 @@ void read_lines(tesseract::TessBaseAPI& api, std::vector<OcrLine>& lines,
                      it->Confidence(tesseract::RIL_WORD)};
         // Punctuation standing alone ("-", "|", "&") is kept when Tesseract is sure of it, so
         // a line does not split at it; on its own it is what photographs yield.
-        bool sure = has_alnum(word.text) || word.confidence >= 85;
+        // One or two characters at middling confidence are mostly edges of shapes read as
+        // letters ("VU" on a pill's rim); real short words come out near-certain.
+        bool sure = (has_alnum(word.text) || word.confidence >= 85) &&
+                    (word.text.size() > 2 || word.confidence >= 80);
         if (word.confidence >= options.min_confidence && sure && word.box.width > 0 &&
             word.box.height > 0) {
           line.words.push_back(std::move(word));
@@ -108,36 +111,76 @@ std::vector<std::pair<int, int>> strips(const cv::Mat& gray) {
   return out;
 }
 
+void offset_lines(std::vector<OcrLine>& lines, size_t first, cv::Point by) {
+  for (size_t i = first; i < lines.size(); ++i) {
+    lines[i].box += by;
+    lines[i].baseline += by.y;
+    for (auto& w : lines[i].words) w.box += by;
+  }
+}
+
 }  // namespace
 
-std::vector<OcrLine> recognize_text(const cv::Mat& bgr, const OcrOptions& options) {
+struct TextRecognizer::Api {
+  std::unique_ptr<tesseract::TessBaseAPI, TessDeleter> tess{new tesseract::TessBaseAPI()};
+};
+
+TextRecognizer::TextRecognizer(const OcrOptions& options)
+    : options_(options), api_(std::make_unique<Api>()) {
   if (omp_set_max_active_levels) omp_set_max_active_levels(0);
-  std::unique_ptr<tesseract::TessBaseAPI, TessDeleter> api(new tesseract::TessBaseAPI());
-  if (api->Init(options.data_path.empty() ? nullptr : options.data_path.c_str(), "eng",
-                tesseract::OEM_LSTM_ONLY) != 0) {
+  auto& api = *api_->tess;
+  if (api.Init(options.data_path.empty() ? nullptr : options.data_path.c_str(), "eng",
+               tesseract::OEM_LSTM_ONLY) != 0) {
     throw std::runtime_error("Tesseract could not load its English data (tesseract-ocr-eng)");
   }
-  cv::Mat gray = polarity_free(bgr);
-  api->SetPageSegMode(tesseract::PSM_AUTO);
   // Screens are 96 dpi-ish; saying so keeps Tesseract from guessing and warning on stderr.
-  api->SetVariable("user_defined_dpi", "96");
-  api->SetVariable("debug_file", "/dev/null");
-  // The picture is already dark-on-light everywhere (polarity_free): no second, inverted pass.
-  api->SetVariable("tessedit_do_invert", "0");
+  api.SetVariable("user_defined_dpi", "96");
+  api.SetVariable("debug_file", "/dev/null");
+  // Pictures given to Tesseract are dark-on-light already: no second, inverted pass.
+  api.SetVariable("tessedit_do_invert", "0");
+}
+
+TextRecognizer::~TextRecognizer() = default;
+
+std::vector<OcrLine> TextRecognizer::read_page(const cv::Mat& bgr) {
+  auto& api = *api_->tess;
+  cv::Mat gray = polarity_free(bgr);
+  api.SetPageSegMode(tesseract::PSM_AUTO);
   std::vector<OcrLine> lines;
   for (const auto& [top, bottom] : strips(gray)) {
     // Each strip is its own picture (SetRectangle on the whole one read next to nothing).
     cv::Mat strip = gray.rowRange(top, bottom);
-    api->SetImage(strip.data, strip.cols, strip.rows, 1, static_cast<int>(strip.step));
+    api.SetImage(strip.data, strip.cols, strip.rows, 1, static_cast<int>(strip.step));
     size_t first = lines.size();
-    read_lines(*api, lines, options);
-    for (size_t i = first; i < lines.size(); ++i) {
-      lines[i].box.y += top;
-      lines[i].baseline += top;
-      for (auto& w : lines[i].words) w.box.y += top;
-    }
+    read_lines(api, lines, options_);
+    offset_lines(lines, first, {0, top});
   }
   return lines;
+}
+
+std::vector<OcrLine> TextRecognizer::read_region(const cv::Mat& bgr, const cv::Rect& box_in,
+                                                 bool dark_background) {
+  cv::Rect box = box_in & cv::Rect(0, 0, bgr.cols, bgr.rows);
+  std::vector<OcrLine> lines;
+  if (box.width < 8 || box.height < 8) return lines;
+  auto& api = *api_->tess;
+  cv::Mat gray;
+  cv::cvtColor(bgr(box), gray, cv::COLOR_BGR2GRAY);
+  if (dark_background) gray = 255 - gray;
+  // A margin of the background colour: Tesseract misses glyphs that touch the picture's edge.
+  constexpr int kMargin = 8;
+  cv::Scalar around = cv::mean(gray.row(0));
+  cv::copyMakeBorder(gray, gray, kMargin, kMargin, kMargin, kMargin, cv::BORDER_CONSTANT, around);
+  api.SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
+  api.SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
+  read_lines(api, lines, options_);
+  offset_lines(lines, 0, box.tl() - cv::Point(kMargin, kMargin));
+  return lines;
+}
+
+std::vector<OcrLine> recognize_text(const cv::Mat& bgr, const OcrOptions& options) {
+  TextRecognizer recognizer(options);
+  return recognizer.read_page(bgr);
 }
 
 }  // namespace od::image2code

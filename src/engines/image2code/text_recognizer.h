@@ -3,6 +3,7 @@
 // kept: photographs and icons otherwise yield strings of punctuation.
 #pragma once
 
+#include <memory>
 #include <opencv2/core.hpp>
 #include <string>
 #include <vector>
@@ -30,7 +31,29 @@ struct OcrOptions {
   std::string data_path;
 };
 
-// Throws std::runtime_error when Tesseract or its English data cannot be loaded.
+// One Tesseract instance (loading the model costs ~0.2 s, so a picture's reads share it).
+// Throws std::runtime_error when Tesseract or its English data cannot be loaded. Not for use
+// from two threads at once.
+class TextRecognizer {
+ public:
+  explicit TextRecognizer(const OcrOptions& options = {});
+  ~TextRecognizer();
+  TextRecognizer(const TextRecognizer&) = delete;
+  TextRecognizer& operator=(const TextRecognizer&) = delete;
+
+  // The whole picture, in strips, with automatic page layout analysis.
+  std::vector<OcrLine> read_page(const cv::Mat& bgr);
+  // One box read as a block of text (a button, a badge, a bar), inverted first when its
+  // background is dark. Boxes come back in page coordinates.
+  std::vector<OcrLine> read_region(const cv::Mat& bgr, const cv::Rect& box, bool dark_background);
+
+ private:
+  struct Api;
+  OcrOptions options_;
+  std::unique_ptr<Api> api_;
+};
+
+// read_page with a recogniser of its own.
 std::vector<OcrLine> recognize_text(const cv::Mat& bgr, const OcrOptions& options = {});
 
 }  // namespace od::image2code
