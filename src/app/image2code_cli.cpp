@@ -62,12 +62,15 @@ int run_image2code(const Image2CodeArgs& args, std::ostream& out, std::ostream& 
       }
     }
     if (args.timings) {
-      double total = 0;
+      double total = 0, total_cpu = 0;
       for (const auto& t : result.timings) {
-        err << "stage " << t.stage << " " << t.milliseconds << " ms\n";
+        err << "stage " << t.stage << " " << t.milliseconds << " ms (cpu " << t.cpu_milliseconds
+            << " ms)\n";
         total += t.milliseconds;
+        total_cpu += t.cpu_milliseconds;
       }
-      err << "total " << total << " ms for " << result.width << " x " << result.height << " px\n";
+      err << "total " << total << " ms (cpu " << total_cpu << " ms) for " << result.width << " x "
+          << result.height << " px\n";
     }
     return 0;
   } catch (const i2c::ImageError& e) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <opencv2/imgcodecs.hpp>
 #include <optional>
 
@@ -21,9 +22,12 @@ class Stages {
 
   void done(const char* stage) {
     auto now = std::chrono::steady_clock::now();
-    result_.timings.push_back(
-        {stage, std::chrono::duration<double, std::milli>(now - started_).count()});
+    std::clock_t cpu_now = std::clock();
+    result_.timings.push_back({stage,
+                               std::chrono::duration<double, std::milli>(now - started_).count(),
+                               1000.0 * double(cpu_now - cpu_started_) / CLOCKS_PER_SEC});
     started_ = now;
+    cpu_started_ = cpu_now;
     if (progress_) progress_(stage, ++count_, kStages);
   }
 
@@ -31,6 +35,7 @@ class Stages {
   Image2CodeResult& result_;
   const ProgressFn& progress_;
   std::chrono::steady_clock::time_point started_;
+  std::clock_t cpu_started_ = std::clock();
   int count_ = 0;
 };
 

@@ -33,7 +33,8 @@ struct Image2CodeOptions {
 
 struct StageTiming {
   std::string stage;
-  double milliseconds = 0;
+  double milliseconds = 0;      // wall clock
+  double cpu_milliseconds = 0;  // process CPU time: what the stage costs on a busy machine
 };
 
 struct Image2CodeResult {

@@ -284,12 +284,14 @@ std::optional<VerticalGradient> find_vertical_gradient(const cv::Mat& bgr) {
     };
     g.rows.push_back({channel(&Rgb::r), channel(&Rgb::g), channel(&Rgb::b)});
   }
-  // Smooth (no row jumps by more than a few levels, as at the edge of a band) and wide enough.
-  int jumps = 0;
-  for (size_t y = 1; y < g.rows.size(); ++y) jumps += color_distance(g.rows[y], g.rows[y - 1]) > 4;
+  // Smooth (no row steps by more than a few levels: a band's edge is a step, not a gradient)
+  // and wide enough to matter.
+  for (size_t y = 1; y < g.rows.size(); ++y) {
+    if (color_distance(g.rows[y], g.rows[y - 1]) > 4) return std::nullopt;
+  }
   g.top = g.rows.front();
   g.bottom = g.rows.back();
-  if (jumps > 4 || color_distance(g.top, g.bottom) < 20) return std::nullopt;
+  if (color_distance(g.top, g.bottom) < 20) return std::nullopt;
   return g;
 }
 

@@ -104,6 +104,29 @@ TEST(Segmentation, ATexturedBackgroundIsOnePictureNotAThousandSpecks) {
   EXPECT_EQ(regions[1].kind, ElementKind::kContainer);
 }
 
+TEST(Segmentation, AVerticalGradientIsFoundAndTakenOut) {
+  cv::Mat img(400, 300, CV_8UC3);
+  for (int y = 0; y < img.rows; ++y) {
+    int v = 100 + y * 100 / img.rows;  // 100 at the top to 199 at the bottom
+    img.row(y).setTo(cv::Scalar(v, v / 2, 40));
+  }
+  cv::rectangle(img, cv::Rect(60, 100, 180, 200), kWhite, cv::FILLED);
+  auto gradient = find_vertical_gradient(img);
+  ASSERT_TRUE(gradient);
+  EXPECT_EQ(gradient->top, (Rgb{40, 50, 100}));
+  cv::Mat flat = flatten_gradient(img, *gradient);
+  auto regions = segment_regions(img, cv::Rect(0, 0, 300, 400), gradient->top, {}, flat);
+  ASSERT_EQ(regions.size(), 1u);
+  EXPECT_EQ(regions[0].box, cv::Rect(60, 100, 180, 200));
+  EXPECT_EQ(*regions[0].fill, (Rgb{255, 255, 255}));
+}
+
+TEST(Segmentation, ABandIsNotAGradient) {
+  cv::Mat img(400, 300, CV_8UC3, kWhite);
+  cv::rectangle(img, cv::Rect(0, 0, 300, 56), cv::Scalar(41, 37, 33), cv::FILLED);
+  EXPECT_FALSE(find_vertical_gradient(img));
+}
+
 TEST(Segmentation, EstimatesADropShadowBelowACard) {
   cv::Mat img(300, 300, CV_8UC3, kWhite);
   for (int i = 0; i < 8; ++i) {  // a soft shadow fading over 8 rows
