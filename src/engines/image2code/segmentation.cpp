@@ -56,13 +56,13 @@ std::vector<cv::Rect> textured_areas(const cv::Mat& bgr, const cv::Rect& area,
   cv::cvtColor(bgr(area), gray, cv::COLOR_BGR2GRAY);
   cv::Sobel(gray, dx, CV_16S, 1, 0);
   cv::Sobel(gray, dy, CV_16S, 0, 1);
-  cv::Mat magnitude = cv::abs(dx) + cv::abs(dy);
-  cv::Mat strong = magnitude > 48;  // Sobel units: a step of about 12 grey levels
+  // Texture changes in every direction at once; the outlines of boxes change across one axis
+  // only, so rows of small boxes (a grid of cards, a table) are not mistaken for a photograph.
+  cv::Mat strong = (cv::abs(dx) > 24) & (cv::abs(dy) > 24);  // Sobel units: ~6 grey levels
   cv::Mat density;
   cv::resize(strong, density, cv::Size(area.width / kCell, area.height / kCell), 0, 0,
              cv::INTER_AREA);
-  // Outlines and dividers put one line through a cell (1/16 of it); texture fills it.
-  cv::Mat textured = density > 255 * 0.16;
+  cv::Mat textured = density > 255 * 0.08;
   cv::morphologyEx(textured, textured, cv::MORPH_CLOSE,
                    cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
   cv::Mat labels, stats, centroids;
