@@ -86,6 +86,21 @@ TEST(Ocr, ReadsRenderedWordsWithTheirBoxes) {
   EXPECT_NEAR(lines[0].baseline, 70, 4);
 }
 
+TEST(Ocr, ReadsALightLabelOnADarkBoxInPageCoordinates) {
+  cv::Mat img(200, 400, CV_8UC3, cv::Scalar(255, 255, 255));
+  cv::Rect button(100, 60, 220, 60);
+  cv::rectangle(img, button, cv::Scalar(120, 40, 20), cv::FILLED);
+  cv::putText(img, "SUBMIT", {130, 105}, cv::FONT_HERSHEY_DUPLEX, 1.2, cv::Scalar(255, 255, 255), 2,
+              cv::LINE_AA);
+  TextRecognizer ocr;
+  auto lines = ocr.read_region(img, button, true);
+  ASSERT_EQ(lines.size(), 1u);
+  ASSERT_EQ(lines[0].words.size(), 1u);
+  EXPECT_EQ(lines[0].words[0].text, "SUBMIT");
+  EXPECT_NEAR(lines[0].words[0].box.x, 130, 6);
+  EXPECT_NEAR(lines[0].words[0].box.br().y, 105, 4);
+}
+
 TEST(Ocr, FindsNothingOnABlankPicture) {
   cv::Mat img(100, 100, CV_8UC3, cv::Scalar(255, 255, 255));
   EXPECT_TRUE(recognize_text(img).empty());
