@@ -7,6 +7,7 @@ build_packages=(
   g++ cmake ninja-build ccache pkg-config
   libboost-dev libssl-dev zlib1g-dev nlohmann-json3-dev libcli11-dev
   libsqlite3-dev libpq-dev libhiredis-dev libsodium-dev libcurl4-openssl-dev libzip-dev
+  libopencv-dev libtesseract-dev libleptonica-dev tesseract-ocr-eng
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -5,6 +5,7 @@
 #include "app/application.h"
 #include "app/backup.h"
 #include "app/design2code_cli.h"
+#include "app/image2code_cli.h"
 #include "core/error.h"
 #include "core/log.h"
 
@@ -71,6 +72,13 @@ int main(int argc, char** argv) {
   d2c->add_option("-o,--output", d2c_args.output_dir, "directory to write")->required();
   d2c->add_option("--frame", d2c_args.frame, "id or name of the top-level frame to compile");
 
+  od::app::Image2CodeArgs i2c_args;
+  auto* i2c = cli.add_subcommand("image2code", "Turn a screenshot into a canvas document and code");
+  i2c->add_option("screenshot", i2c_args.input, "PNG, JPEG or WebP picture")->required();
+  i2c->add_option("--target", i2c_args.target, "html or canvas");
+  i2c->add_option("-o,--output", i2c_args.output_dir, "directory to write")->required();
+  i2c->add_flag("--timings", i2c_args.timings, "print each stage's time");
+
   cli.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(cli, argc, argv);
@@ -78,6 +86,7 @@ int main(int argc, char** argv) {
   try {
     // Needs no configuration, database or server: a pure compile of one file.
     if (d2c->parsed()) return od::app::run_design2code(d2c_args, std::cout, std::cerr);
+    if (i2c->parsed()) return od::app::run_image2code(i2c_args, std::cout, std::cerr);
     if (cli.got_subcommand("version")) {
       std::cout << "opendesign " << OD_VERSION << "\n";
       return 0;

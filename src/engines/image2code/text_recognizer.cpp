@@ -1,0 +1,186 @@
+#include "engines/image2code/text_recognizer.h"
+
+#include <tesseract/baseapi.h>
+#include <tesseract/resultiterator.h>
+
+#include <algorithm>
+#include <memory>
+#include <opencv2/imgproc.hpp>
+#include <stdexcept>
+
+// Tesseract parallelises with OpenMP (num_threads clauses that omp_set_num_threads cannot
+// override); its spinning threads cost 4x the CPU time of one core for the same page. With no
+// active parallel level allowed, every region runs on the calling thread. Weak: the symbol
+// comes from libgomp through libtesseract, when Tesseract was built with OpenMP at all.
+extern "C" void omp_set_max_active_levels(int) __attribute__((weak));
+
+namespace od::image2code {
+namespace {
+
+bool has_alnum(const std::string& s) {
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c >= 0x80) return true;
+  }
+  return false;
+}
+
+// Tesseract binarises the page globally, so light text on a dark button or band comes out as a
+// hole in a black blob and is never read. Measuring every pixel against its neighbourhood's
+// median (the local background, as text covers little of a 31 px window) and drawing the
+// difference dark on white gives dark text on white everywhere, whatever its colours. (Inverting
+// where the median is dark instead loses text on textured backgrounds: measured, worse.)
+cv::Mat polarity_free(const cv::Mat& bgr) {
+  cv::Mat gray, background, diff;
+  cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
+  cv::medianBlur(gray, background, 31);
+  cv::absdiff(gray, background, diff);
+  cv::Mat out;
+  diff.convertTo(out, CV_8U, -1.6, 255);  // 255 - 1.6 x difference, saturated
+  return out;
+}
+
+struct TessDeleter {
+  void operator()(tesseract::TessBaseAPI* api) const {
+    api->End();
+    delete api;
+  }
+};
+
+// Reads the lines Tesseract found in the rectangle set on `api` into `lines`.
+void read_lines(tesseract::TessBaseAPI& api, std::vector<OcrLine>& lines,
+                const OcrOptions& options) {
+  if (api.Recognize(nullptr) != 0) return;
+  std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
+  if (!it) return;
+  do {
+    if (it->Empty(tesseract::RIL_TEXTLINE)) continue;
+    OcrLine line;
+    int x1, y1, x2, y2;
+    if (!it->BoundingBox(tesseract::RIL_TEXTLINE, &x1, &y1, &x2, &y2)) continue;
+    line.box = cv::Rect(x1, y1, x2 - x1, y2 - y1);
+    int bx1, by1, bx2, by2;
+    line.baseline = it->Baseline(tesseract::RIL_TEXTLINE, &bx1, &by1, &bx2, &by2) ? by1 : y2;
+    float row_height = 0, descenders = 0, ascenders = 0;
+    it->RowAttributes(&row_height, &descenders, &ascenders);
+    line.x_height = std::max(0.f, row_height - ascenders + descenders);
+    line.ascenders = std::max(0.f, ascenders);
+    do {
+      std::unique_ptr<char[]> text(it->GetUTF8Text(tesseract::RIL_WORD));
+      if (text && it->BoundingBox(tesseract::RIL_WORD, &x1, &y1, &x2, &y2)) {
+        OcrWord word{text.get(), cv::Rect(x1, y1, x2 - x1, y2 - y1),
+                     it->Confidence(tesseract::RIL_WORD)};
+        // Punctuation standing alone ("-", "|", "&") is kept when Tesseract is sure of it, so
+        // a line does not split at it; on its own it is what photographs yield.
+        // One or two characters at middling confidence are mostly edges of shapes read as
+        // letters ("VU" on a pill's rim); real short words come out near-certain.
+        bool sure = (has_alnum(word.text) || word.confidence >= 85) &&
+                    (word.text.size() > 2 || word.confidence >= 80);
+        if (word.confidence >= options.min_confidence && sure && word.box.width > 0 &&
+            word.box.height > 0) {
+          line.words.push_back(std::move(word));
+        }
+      }
+    } while (!it->IsAtFinalElement(tesseract::RIL_TEXTLINE, tesseract::RIL_WORD) &&
+             it->Next(tesseract::RIL_WORD));
+    if (std::any_of(line.words.begin(), line.words.end(),
+                    [](const OcrWord& w) { return has_alnum(w.text); })) {
+      lines.push_back(std::move(line));
+    }
+  } while (it->Next(tesseract::RIL_TEXTLINE));
+}
+
+// Horizontal strips of at most about kStrip rows, cut at rows without ink. Tesseract's layout
+// analysis loses large headings on tall pages (a hero title read in a 2,000 px crop was missed
+// in the 3,400 px page), and a cut where nothing is written loses nothing.
+std::vector<std::pair<int, int>> strips(const cv::Mat& gray) {
+  constexpr int kStrip = 1400, kMinStrip = 700;
+  std::vector<std::pair<int, int>> out;
+  int top = 0;
+  while (gray.rows - top > kStrip) {
+    int cut = -1;
+    for (int y = top + kStrip; y >= top + kMinStrip && cut < 0; --y) {
+      double lowest = 0;
+      cv::minMaxLoc(gray.row(y), &lowest);
+      if (lowest > 230) cut = y;
+    }
+    if (cut < 0) cut = top + kStrip;  // no quiet row: a line may be cut, nothing worse
+    out.emplace_back(top, cut);
+    top = cut;
+  }
+  out.emplace_back(top, gray.rows);
+  return out;
+}
+
+void offset_lines(std::vector<OcrLine>& lines, size_t first, cv::Point by) {
+  for (size_t i = first; i < lines.size(); ++i) {
+    lines[i].box += by;
+    lines[i].baseline += by.y;
+    for (auto& w : lines[i].words) w.box += by;
+  }
+}
+
+}  // namespace
+
+struct TextRecognizer::Api {
+  std::unique_ptr<tesseract::TessBaseAPI, TessDeleter> tess{new tesseract::TessBaseAPI()};
+};
+
+TextRecognizer::TextRecognizer(const OcrOptions& options)
+    : options_(options), api_(std::make_unique<Api>()) {
+  if (omp_set_max_active_levels) omp_set_max_active_levels(0);
+  auto& api = *api_->tess;
+  if (api.Init(options.data_path.empty() ? nullptr : options.data_path.c_str(), "eng",
+               tesseract::OEM_LSTM_ONLY) != 0) {
+    throw std::runtime_error("Tesseract could not load its English data (tesseract-ocr-eng)");
+  }
+  // Screens are 96 dpi-ish; saying so keeps Tesseract from guessing and warning on stderr.
+  api.SetVariable("user_defined_dpi", "96");
+  api.SetVariable("debug_file", "/dev/null");
+  // Pictures given to Tesseract are dark-on-light already: no second, inverted pass.
+  api.SetVariable("tessedit_do_invert", "0");
+}
+
+TextRecognizer::~TextRecognizer() = default;
+
+std::vector<OcrLine> TextRecognizer::read_page(const cv::Mat& bgr) {
+  auto& api = *api_->tess;
+  cv::Mat gray = polarity_free(bgr);
+  api.SetPageSegMode(tesseract::PSM_AUTO);
+  std::vector<OcrLine> lines;
+  for (const auto& [top, bottom] : strips(gray)) {
+    // Each strip is its own picture (SetRectangle on the whole one read next to nothing).
+    cv::Mat strip = gray.rowRange(top, bottom);
+    api.SetImage(strip.data, strip.cols, strip.rows, 1, static_cast<int>(strip.step));
+    size_t first = lines.size();
+    read_lines(api, lines, options_);
+    offset_lines(lines, first, {0, top});
+  }
+  return lines;
+}
+
+std::vector<OcrLine> TextRecognizer::read_region(const cv::Mat& bgr, const cv::Rect& box_in,
+                                                 bool dark_background) {
+  cv::Rect box = box_in & cv::Rect(0, 0, bgr.cols, bgr.rows);
+  std::vector<OcrLine> lines;
+  if (box.width < 8 || box.height < 8) return lines;
+  auto& api = *api_->tess;
+  cv::Mat gray;
+  cv::cvtColor(bgr(box), gray, cv::COLOR_BGR2GRAY);
+  if (dark_background) gray = 255 - gray;
+  // A margin of the background colour: Tesseract misses glyphs that touch the picture's edge.
+  constexpr int kMargin = 8;
+  cv::Scalar around = cv::mean(gray.row(0));
+  cv::copyMakeBorder(gray, gray, kMargin, kMargin, kMargin, kMargin, cv::BORDER_CONSTANT, around);
+  api.SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
+  api.SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
+  read_lines(api, lines, options_);
+  offset_lines(lines, 0, box.tl() - cv::Point(kMargin, kMargin));
+  return lines;
+}
+
+std::vector<OcrLine> recognize_text(const cv::Mat& bgr, const OcrOptions& options) {
+  TextRecognizer recognizer(options);
+  return recognizer.read_page(bgr);
+}
+
+}  // namespace od::image2code

@@ -1,0 +1,110 @@
+#include <gtest/gtest.h>
+
+#include <opencv2/imgproc.hpp>
+
+#include "engines/image2code/color.h"
+#include "engines/image2code/text_blocks.h"
+#include "engines/image2code/text_recognizer.h"
+
+namespace od::image2code {
+namespace {
+
+OcrWord word(std::string text, cv::Rect box) { return {std::move(text), box, 95}; }
+
+TEST(TextStyle, FontSizeFollowsWhichLettersReachAscenderAndDescender) {
+  FontMetrics m;
+  // At 20 px: "Hello" spans ascender line to baseline, "gap" x-height to descender, "one" the
+  // x-height only. All three must give 20.
+  EXPECT_NEAR(estimate_font_size({word("Hello", {0, 0, 50, int(20 * m.ascender_line)})}), 20, 1);
+  EXPECT_NEAR(estimate_font_size({word("one", {0, 0, 30, int(20 * m.x_height + 0.5)})}), 20, 1);
+  EXPECT_NEAR(
+      estimate_font_size({word("gap", {0, 0, 30, int(20 * (m.x_height + m.descender) + 0.5)})}), 20,
+      1);
+  EXPECT_NEAR(
+      estimate_font_size({word("Jumpy", {0, 0, 60, int(40 * (m.ascender_line + m.descender))})}),
+      40, 1.5);
+}
+
+TEST(TextStyle, ColourComesFromTheStrokesNotTheAntiAliasing) {
+  cv::Mat img(60, 200, CV_8UC3, cv::Scalar(245, 245, 245));
+  cv::putText(img, "Sale", {10, 45}, cv::FONT_HERSHEY_SIMPLEX, 1.2, cv::Scalar(40, 40, 200), 3,
+              cv::LINE_AA);
+  Rgb c = estimate_text_color(img, cv::Rect(8, 12, 100, 40));
+  EXPECT_LE(color_distance(c, Rgb{200, 40, 40}), 12);
+}
+
+TEST(TextStyle, StrokeWidthTellsBoldFromRegular) {
+  cv::Mat thin(80, 300, CV_8UC3, cv::Scalar(255, 255, 255));
+  cv::Mat bold = thin.clone();
+  cv::putText(thin, "Word", {10, 60}, cv::FONT_HERSHEY_SIMPLEX, 1.5, cv::Scalar(0, 0, 0), 2);
+  cv::putText(bold, "Word", {10, 60}, cv::FONT_HERSHEY_SIMPLEX, 1.5, cv::Scalar(0, 0, 0), 6);
+  double w_thin = estimate_stroke_width(thin, cv::Rect(5, 15, 160, 55));
+  double w_bold = estimate_stroke_width(bold, cv::Rect(5, 15, 160, 55));
+  EXPECT_NEAR(w_thin, 2.5, 1.2);
+  EXPECT_NEAR(w_bold, 6.5, 2);
+}
+
+OcrLine line_of(std::vector<OcrWord> words, int baseline) {
+  OcrLine l;
+  l.words = std::move(words);
+  l.box = l.words.front().box;
+  for (const auto& w : l.words) l.box |= w.box;
+  l.baseline = baseline;
+  return l;
+}
+
+TEST(TextBlocks, LinesOfOneStyleMergeIntoAParagraphAndFarWordsSplit) {
+  cv::Mat img(200, 600, CV_8UC3, cv::Scalar(255, 255, 255));
+  // Ink for the colour and weight estimates.
+  for (int y : {20, 44}) cv::rectangle(img, cv::Rect(10, y, 300, 12), cv::Scalar(0, 0, 0), 1);
+  std::vector<OcrLine> lines = {
+      line_of({word("Hello", {10, 20, 60, 12}), word("there", {75, 20, 60, 12})}, 32),
+      line_of({word("friend", {10, 44, 70, 12})}, 56),
+      // A menu: items 80 px apart split into separate texts.
+      line_of({word("Home", {10, 150, 50, 12}), word("About", {140, 150, 60, 12})}, 162)};
+  auto blocks = build_text_blocks(img, lines);
+  ASSERT_EQ(blocks.size(), 3u);
+  EXPECT_EQ(blocks[0].text, "Hello there\nfriend");
+  EXPECT_EQ(blocks[0].line_count, 2);
+  EXPECT_EQ(blocks[0].style.line_height, 24);
+  EXPECT_EQ(blocks[1].text, "Home");
+  EXPECT_EQ(blocks[2].text, "About");
+  EXPECT_EQ(blocks[0].style.align, "left");
+}
+
+TEST(Ocr, ReadsRenderedWordsWithTheirBoxes) {
+  cv::Mat img(160, 700, CV_8UC3, cv::Scalar(255, 255, 255));
+  cv::putText(img, "OPEN DESIGN", {20, 70}, cv::FONT_HERSHEY_DUPLEX, 2.0, cv::Scalar(0, 0, 0), 3,
+              cv::LINE_AA);
+  auto lines = recognize_text(img);
+  ASSERT_EQ(lines.size(), 1u);
+  ASSERT_EQ(lines[0].words.size(), 2u);
+  EXPECT_EQ(lines[0].words[0].text, "OPEN");
+  EXPECT_EQ(lines[0].words[1].text, "DESIGN");
+  EXPECT_NEAR(lines[0].words[0].box.x, 20, 6);
+  EXPECT_NEAR(lines[0].words[0].box.br().y, 70, 4);
+  EXPECT_NEAR(lines[0].baseline, 70, 4);
+}
+
+TEST(Ocr, ReadsALightLabelOnADarkBoxInPageCoordinates) {
+  cv::Mat img(200, 400, CV_8UC3, cv::Scalar(255, 255, 255));
+  cv::Rect button(100, 60, 220, 60);
+  cv::rectangle(img, button, cv::Scalar(120, 40, 20), cv::FILLED);
+  cv::putText(img, "SUBMIT", {130, 105}, cv::FONT_HERSHEY_DUPLEX, 1.2, cv::Scalar(255, 255, 255), 2,
+              cv::LINE_AA);
+  TextRecognizer ocr;
+  auto lines = ocr.read_region(img, button, true);
+  ASSERT_EQ(lines.size(), 1u);
+  ASSERT_EQ(lines[0].words.size(), 1u);
+  EXPECT_EQ(lines[0].words[0].text, "SUBMIT");
+  EXPECT_NEAR(lines[0].words[0].box.x, 130, 6);
+  EXPECT_NEAR(lines[0].words[0].box.br().y, 105, 4);
+}
+
+TEST(Ocr, FindsNothingOnABlankPicture) {
+  cv::Mat img(100, 100, CV_8UC3, cv::Scalar(255, 255, 255));
+  EXPECT_TRUE(recognize_text(img).empty());
+}
+
+}  // namespace
+}  // namespace od::image2code
