@@ -8,6 +8,8 @@
 #include <fstream>
 #include <thread>
 
+#include "ai/refine_handler.h"
+#include "ai/usage_api.h"
 #include "app/auth_setup.h"
 #include "app/design2code_api.h"
 #include "app/gdpr_api.h"
@@ -143,8 +145,9 @@ void Application::share_access_revocations() {
 
 // The job queue and its handlers. Engines add their job types here as they arrive.
 void Application::build_jobs() {
-  job_handlers_.add(std::make_unique<jobs::NoopHandler>());
   job_store_ = std::make_unique<jobs::JobStore>(*db_);
+  job_handlers_.add(std::make_unique<jobs::NoopHandler>());
+  build_ai();
   // A job may name a project only when the submitter may read it (404 otherwise).
   auto project_check = [this](const auth::Principal& caller, const std::string& project_id) {
     projects_->get(caller, project_id);
@@ -169,6 +172,35 @@ void Application::build_jobs() {
   }
 }
 
+// The AI provider (when configured), the usage accounts and the job types that call the provider.
+void Application::build_ai() {
+  ai_usage_store_ = std::make_unique<ai::UsageStore>(*db_);
+  ai_usage_ = std::make_unique<ai::UsageService>(*ai_usage_store_);
+  if (!config_.ai_base_url.empty()) {
+    if (config_.ai_base_url.rfind("http://", 0) != 0 &&
+        config_.ai_base_url.rfind("https://", 0) != 0) {
+      throw std::invalid_argument("ai-base-url must start with http:// or https://");
+    }
+    if (config_.ai_model.empty())
+      throw std::invalid_argument("ai-model is required with ai-base-url");
+    ai::ClientOptions client;
+    client.base_url = config_.ai_base_url;
+    client.api_key = config_.ai_api_key;
+    client.model = config_.ai_model;
+    client.total_timeout_ms = int64_t{config_.ai_timeout_seconds} * 1000;
+    client.connect_timeout_ms = int64_t{config_.ai_connect_timeout_seconds} * 1000;
+    client.idle_timeout_ms = int64_t{config_.ai_idle_timeout_seconds} * 1000;
+    client.max_attempts = config_.ai_max_attempts;
+    client.max_retry_wait_ms = int64_t{config_.ai_max_retry_wait_seconds} * 1000;
+    ai_provider_ = std::make_unique<ai::Provider>(
+        client, ai::CircuitBreaker::Options{
+                    .failure_threshold = config_.ai_breaker_failures,
+                    .cooldown_ms = int64_t{config_.ai_breaker_cooldown_seconds} * 1000});
+  }
+  job_handlers_.add(
+      std::make_unique<ai::RefineHandler>(ai_provider_.get(), *ai_usage_store_, *job_store_));
+}
+
 void Application::register_routes(http::Router& router) {
   assets::register_routes(router, *assets_);
   auth::register_routes(router, *accounts_);
@@ -177,6 +209,7 @@ void Application::register_routes(http::Router& router) {
   events::register_routes(router, *sse_hub_, *accounts_);
   collab::register_routes(router, *collab_hub_, *projects_, *accounts_);
   jobs::register_routes(router, *jobs_, *events_, *accounts_);
+  ai::register_usage_routes(router, *ai_usage_);
   projects::register_archive_routes(router, *projects_);
   register_gdpr_routes(router, *accounts_, *projects_);
   register_design2code_routes(router);

@@ -6,6 +6,8 @@
 
 #include <memory>
 
+#include "ai/provider.h"
+#include "ai/usage_service.h"
 #include "app/config.h"
 #include "assets/service.h"
 #include "auth/oauth.h"
@@ -43,6 +45,7 @@ class Application {
  private:
   void share_access_revocations();
   void build_jobs();
+  void build_ai();
 
   Config config_;
   std::unique_ptr<db::Database> db_;
@@ -57,6 +60,10 @@ class Application {
   // After projects_ and db_: its rooms store updates until its queued work is done.
   std::unique_ptr<collab::CollabStore> collab_store_;
   std::unique_ptr<collab::Hub> collab_hub_;
+  // Before job_handlers_: the refine handler uses them until the workers are gone.
+  std::unique_ptr<ai::Provider> ai_provider_;  // null when no provider is configured
+  std::unique_ptr<ai::UsageStore> ai_usage_store_;
+  std::unique_ptr<ai::UsageService> ai_usage_;
   jobs::HandlerRegistry job_handlers_;  // filled in the constructor, then read-only
   std::unique_ptr<jobs::JobStore> job_store_;
   std::unique_ptr<jobs::JobsService> jobs_;
