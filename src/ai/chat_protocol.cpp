@@ -112,6 +112,7 @@ nlohmann::json chat_request_body(const std::string& model, const ChatRequest& re
   if (stream) body["stream_options"] = {{"include_usage", true}};
   if (request.temperature) body["temperature"] = *request.temperature;
   if (request.max_tokens) body["max_tokens"] = *request.max_tokens;
+  if (request.json_object) body["response_format"] = {{"type", "json_object"}};
   return body;
 }
 

@@ -22,6 +22,7 @@ struct ChatRequest {
   std::vector<ChatMessage> messages;
   std::optional<double> temperature;
   std::optional<int> max_tokens;
+  bool json_object = false;  // ask for a JSON object answer (response_format json_object)
 };
 
 struct Usage {

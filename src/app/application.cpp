@@ -8,6 +8,8 @@
 #include <fstream>
 #include <thread>
 
+#include "ai/generate_api.h"
+#include "ai/generate_handler.h"
 #include "ai/refine_handler.h"
 #include "ai/usage_api.h"
 #include "app/auth_setup.h"
@@ -113,8 +115,8 @@ Application::Application(Config config) : config_(std::move(config)) {
   sse_hub_ = std::make_unique<events::SseHub>(*events_, can_read);
   collab_store_ = std::make_unique<collab::CollabStore>(*db_);
   collab_hub_ = std::make_unique<collab::Hub>(*collab_store_, collab::HubOptions{});
+  blobs_ = storage::make_blob_store(blob_store_config(config_));  // before the jobs that store
   build_jobs();
-  blobs_ = storage::make_blob_store(blob_store_config(config_));
   asset_store_ = std::make_unique<assets::AssetStore>(*db_);
   assets_ = std::make_unique<assets::AssetsService>(
       *asset_store_, *blobs_, *projects_,
@@ -199,6 +201,9 @@ void Application::build_ai() {
   }
   job_handlers_.add(
       std::make_unique<ai::RefineHandler>(ai_provider_.get(), *ai_usage_store_, *job_store_));
+  job_handlers_.add(std::make_unique<ai::GenerateHandler>(ai_provider_.get(), *ai_usage_store_,
+                                                          *job_store_, *blobs_));
+  ai_downloads_ = std::make_unique<ai::DownloadSigner>(load_or_create_secret(config_.data_dir));
 }
 
 void Application::register_routes(http::Router& router) {
@@ -210,6 +215,7 @@ void Application::register_routes(http::Router& router) {
   collab::register_routes(router, *collab_hub_, *projects_, *accounts_);
   jobs::register_routes(router, *jobs_, *events_, *accounts_);
   ai::register_usage_routes(router, *ai_usage_);
+  ai::register_generate_routes(router, *jobs_, *blobs_, *ai_downloads_);
   projects::register_archive_routes(router, *projects_);
   register_gdpr_routes(router, *accounts_, *projects_);
   register_design2code_routes(router);

@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "ai/download_signer.h"
 #include "ai/provider.h"
 #include "ai/usage_service.h"
 #include "app/config.h"
@@ -60,18 +61,21 @@ class Application {
   // After projects_ and db_: its rooms store updates until its queued work is done.
   std::unique_ptr<collab::CollabStore> collab_store_;
   std::unique_ptr<collab::Hub> collab_hub_;
-  // Before job_handlers_: the refine handler uses them until the workers are gone.
+  // After projects_ (assets check access there); before the job workers, whose generate jobs
+  // store results in it.
+  std::unique_ptr<storage::BlobStore> blobs_;
+  // Before job_handlers_: the AI job handlers use them until the workers are gone.
   std::unique_ptr<ai::Provider> ai_provider_;  // null when no provider is configured
   std::unique_ptr<ai::UsageStore> ai_usage_store_;
   std::unique_ptr<ai::UsageService> ai_usage_;
-  jobs::HandlerRegistry job_handlers_;  // filled in the constructor, then read-only
+  std::unique_ptr<ai::DownloadSigner> ai_downloads_;  // signed links to generated results
+  jobs::HandlerRegistry job_handlers_;                // filled in the constructor, then read-only
   std::unique_ptr<jobs::JobStore> job_store_;
   std::unique_ptr<jobs::JobsService> jobs_;
   // After jobs_ (destroyed before it), so no worker outlives the service it runs jobs for.
   std::unique_ptr<jobs::JobWorkers> job_workers_;
   // PostgreSQL only: wakes job_workers_ on submits from any node (destroyed before them).
   std::unique_ptr<jobs::PgWakeup> job_wakeup_;
-  std::unique_ptr<storage::BlobStore> blobs_;  // after projects_: assets check access there
   std::unique_ptr<assets::AssetStore> asset_store_;
   std::unique_ptr<assets::AssetsService> assets_;
   events::Subscription revocations_;  // applies other instances' access-token revocations
