@@ -10,7 +10,7 @@ build_packages=(
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
-  postgresql redis-server openssl python3 wrk curl
+  postgresql redis-server openssl python3 wrk curl unzip
   chromium
 )
 
