@@ -104,10 +104,17 @@ struct Transfer {
     last_byte_at = steady_ms();
     if (received == 0) start_body();
     received += bytes;
-    size_t limit = status == 200 ? options->max_response_bytes : kMaxErrorBody;
-    if (received > limit) {
-      failure = ProviderError(Kind::TooLarge,
-                              "the provider's answer exceeds " + std::to_string(limit) + " bytes");
+    if (status != 200) {
+      // An error body is only read for its message: keep its start, drop the rest.
+      if (body.size() < kMaxErrorBody) {
+        body.append(data, std::min(bytes, kMaxErrorBody - body.size()));
+      }
+      return bytes;
+    }
+    if (received > options->max_response_bytes) {
+      failure =
+          ProviderError(Kind::TooLarge, "the provider's answer exceeds " +
+                                            std::to_string(options->max_response_bytes) + " bytes");
       return 0;
     }
     try {
@@ -189,8 +196,11 @@ ProviderError status_error(const Transfer& t) {
   return ProviderError(Kind::Malformed, message, t.status);
 }
 
+// Truncated is retried only when nothing was delivered (call() checks): a stream that broke
+// before its first text is as good as a dropped connection.
 bool retryable(Kind kind) {
-  return kind == Kind::Network || kind == Kind::RateLimited || kind == Kind::Server;
+  return kind == Kind::Network || kind == Kind::RateLimited || kind == Kind::Server ||
+         kind == Kind::Truncated;
 }
 
 double jitter() {

@@ -3,7 +3,8 @@
 //
 // Bounded in every direction: a connect timeout, a total timeout, an idle timeout (no byte for
 // that long, also between stream chunks), a cap on response bytes, and a bounded number of
-// attempts. Network errors, 429 and 5xx are retried with exponential backoff (jittered), or after
+// attempts. Network errors (also a stream cut before its first text), 429 and 5xx are retried
+// with exponential backoff (jittered), or after
 // the provider's Retry-After when it gives one; a Retry-After longer than max_retry_wait_ms ends
 // the call instead of parking the thread. A streamed call is retried only while nothing has been
 // delivered yet, so a caller never sees the same text twice. Timeouts are not retried: a hanging

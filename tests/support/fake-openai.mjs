@@ -6,12 +6,13 @@
 //   ok          a completion; streamed as SSE chunks (+ usage chunk, [DONE]) when stream: true
 //   json        a whole completion even when a stream was asked for (some servers do this)
 //   429         HTTP 429 with Retry-After (step.retryAfter, default "1")
-//   500         HTTP 500 with an error body
+//   500         HTTP 500 with an error body (step.message, default a short one)
 //   400         HTTP 400 with an error body (the request is "wrong")
 //   hang        accepts the request and never answers
 //   stall       starts a stream (headers + one chunk), then goes silent
 //   malformed   starts a stream, then sends a chunk that is not JSON
 //   truncated   starts a stream, then drops the connection before [DONE]
+//   cut         starts a stream, then drops the connection before any text
 // A step is a name or an object {kind, content, retryAfter, chunkDelayMs, chunkSize}.
 //
 // Control (tests): POST /__script {"steps": [...]} appends steps; POST /__reset clears steps and
@@ -78,7 +79,7 @@ export async function startFakeOpenAI({ port = 0 } = {}) {
         res.setHeader('Retry-After', String(step.retryAfter ?? '1'));
         return sendJson(res, 429, { error: { message: 'Rate limit reached', type: 'rate_limit' } });
       case '500':
-        return sendJson(res, 500, { error: { message: 'The server had an error', type: 'server' } });
+        return sendJson(res, 500, { error: { message: step.message ?? 'The server had an error', type: 'server' } });
       case '400':
         return sendJson(res, 400, { error: { message: 'This model cannot do that', type: 'invalid' } });
       case 'hang':
@@ -94,6 +95,9 @@ export async function startFakeOpenAI({ port = 0 } = {}) {
         startStream(res);
         res.write(chunk(model, 'the beginning ', null));
         return later(20, () => { res.write(chunk(model, 'and then', null)); res.socket.destroy(); });
+      case 'cut':
+        startStream(res);
+        return later(20, () => res.socket.destroy());
       default:
         return sendJson(res, 500, { error: { message: `unknown scripted step ${step.kind}` } });
     }

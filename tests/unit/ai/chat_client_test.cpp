@@ -244,6 +244,25 @@ TEST_F(ChatClientTest, AStreamCutBeforeDoneIsTruncatedAndNotRetriedAfterDeltas) 
   EXPECT_EQ(seen.rfind("the beginning ", 0), 0u);
 }
 
+TEST_F(ChatClientTest, AStreamCutBeforeAnyTextIsRetried) {
+  fake_->script({"cut", "ok"});
+  EXPECT_EQ(ChatClient(options()).stream(hello(), {}).requests, 2);
+}
+
+TEST_F(ChatClientTest, AHugeErrorBodyStillGivesTheStatusError) {
+  fake_->script({{{"kind", "500"}, {"message", std::string(200'000, 'e')}}});
+  auto o = options();
+  o.max_attempts = 1;
+  o.max_response_bytes = 1000;
+  try {
+    ChatClient(o).stream(hello(), {});
+    FAIL() << "no error";
+  } catch (const ProviderError& e) {
+    EXPECT_EQ(e.kind(), Kind::Server);
+    EXPECT_EQ(e.http_status(), 500);
+  }
+}
+
 TEST_F(ChatClientTest, AnAnswerPastTheSizeBoundIsRefused) {
   fake_->script({{{"kind", "ok"}, {"content", std::string(5000, 'x')}, {"chunkSize", 500}}});
   auto o = options();
