@@ -4,6 +4,7 @@
 
 #include "core/ids.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/time.h"
 
 namespace od::ai {
@@ -84,6 +85,13 @@ nlohmann::json ProviderJob::run(jobs::JobContext& context, const std::string& ty
     usage.error_code = error_code;
     usage.wall_ms = steady_ms() - started;
     usage.created_at = now_ms();
+    metrics::counter_add("ai_job_attempts_total", {{"type", type}, {"outcome", outcome}});
+    metrics::counter_add("ai_tokens_total", {{"type", type}, {"direction", "in"}},
+                         static_cast<double>(usage.prompt_tokens));
+    metrics::counter_add("ai_tokens_total", {{"type", type}, {"direction", "out"}},
+                         static_cast<double>(usage.completion_tokens));
+    metrics::histogram_observe("ai_job_attempt_seconds", {{"type", type}},
+                               static_cast<double>(usage.wall_ms) / 1000.0);
     try {
       usage_.record(usage);
     } catch (const std::exception& e) {

@@ -10,6 +10,7 @@
 
 #include "ai/generate_api.h"
 #include "ai/generate_handler.h"
+#include "ai/provider_api.h"
 #include "ai/refine_handler.h"
 #include "ai/usage_api.h"
 #include "app/auth_setup.h"
@@ -216,6 +217,7 @@ void Application::register_routes(http::Router& router) {
   jobs::register_routes(router, *jobs_, *events_, *accounts_);
   ai::register_usage_routes(router, *ai_usage_);
   ai::register_generate_routes(router, *jobs_, *blobs_, *ai_downloads_);
+  ai::register_provider_routes(router, ai_provider_.get());
   projects::register_archive_routes(router, *projects_);
   register_gdpr_routes(router, *accounts_, *projects_);
   register_design2code_routes(router);
@@ -287,6 +289,12 @@ int Application::serve() {
   for (const char* status : {jobs::kQueued, jobs::kRunning}) {
     metrics::gauge_callback("jobs", {{"status", status}}, [this, status] {
       return static_cast<double>(job_store_->count_by_status(status));
+    });
+  }
+
+  if (ai_provider_) {
+    metrics::gauge_callback("ai_circuit_open", {}, [this] {
+      return ai_provider_->breaker_status()["state"] == "open" ? 1.0 : 0.0;
     });
   }
 

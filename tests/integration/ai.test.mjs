@@ -84,12 +84,17 @@ test('without a provider, refine is listed as unavailable and submitting it is 4
   assert.equal(res.json.error.code, 'ai_provider_unavailable');
   const list = await plain.api('GET', '/api/v1/ai/jobs', { token: user.access });
   assert.deepEqual(list.json.items, []);
+  const provider = await plain.api('GET', '/api/v1/ai/provider', { token: user.access });
+  assert.deepEqual(provider.json, { configured: false });
 });
 
-test('with a provider, capabilities list refine as available', async () => {
+test('with a provider, capabilities list refine as available and the circuit is closed', async () => {
   const user = await newUser(server, 'caps');
   const caps = await server.api('GET', '/api/v1/ai/capabilities', { token: user.access });
   assert.deepEqual(caps.json.jobTypes.find((t) => t.type === 'refine'), { type: 'refine', available: true });
+  const provider = await server.api('GET', '/api/v1/ai/provider', { token: user.access });
+  assert.deepEqual(provider.json, { configured: true, model: 'fake-model', circuit: { state: 'closed', retryInMs: 0 } });
+  assert.match((await server.api('GET', '/metrics')).body, /^ai_circuit_open 0$/m);
 });
 
 test('bad refine input is refused at submit and nothing is queued', async () => {
@@ -306,4 +311,12 @@ test('the circuit opens after repeated failures and later jobs fail fast without
   const mine = await fragile.api('GET', '/api/v1/me/usage', { token: user.access });
   assert.equal(mine.json.jobs.items[0].lastErrorCode, 'ai_provider_circuit_open');
   assert.equal(mine.json.totals.requests, 2);
+  const provider = await fragile.api('GET', '/api/v1/ai/provider', { token: user.access });
+  assert.equal(provider.json.configured, true);
+  assert.equal(provider.json.model, 'fake-model');
+  assert.equal(provider.json.circuit.state, 'open');
+  assert.ok(provider.json.circuit.retryInMs > 3000 * 1000);
+  const metrics = await fragile.api('GET', '/metrics');
+  assert.match(metrics.body, /^ai_circuit_open 1$/m);
+  assert.match(metrics.body, /^ai_job_attempts_total\{[^}]*outcome="failed"[^}]*\} 3$/m);
 });
