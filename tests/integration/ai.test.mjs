@@ -174,8 +174,10 @@ test('usage is visible to the user and, in aggregate, to admins only', async () 
   assert.equal(mine.json.totals.totalTokens, promptTokens + completionTokens);
   assert.ok(mine.json.totals.wallMs >= 0);
   assert.deepEqual(mine.json.byType.map((t) => [t.type, t.jobs]), [['refine', 2]]);
-  assert.equal(mine.json.byDay.length, 1);
-  assert.equal(mine.json.byDay[0].day, new Date().toISOString().slice(0, 10));
+  // Each attempt counts on the UTC day it ended (the job's finish day; both days near midnight).
+  const days = new Set(jobs.flatMap((j) => [j.startedAt.slice(0, 10), j.finishedAt.slice(0, 10)]));
+  assert.ok(mine.json.byDay.every((d) => days.has(d.day)), JSON.stringify(mine.json.byDay));
+  assert.equal(mine.json.byDay.reduce((n, d) => n + d.attempts, 0), 2);
   assert.deepEqual(mine.json.jobs.items.map((j) => j.jobId), [...ids].reverse());
   assert.equal(mine.json.jobs.items[0].lastOutcome, 'succeeded');
   assert.equal(mine.json.jobs.items[0].model, 'fake-model');
