@@ -2,8 +2,13 @@
 // breaker first; when it is open the call fails at once with ProviderError(CircuitOpen) and no
 // request is sent. Failures that say the provider is unwell (network, timeouts, 429, 5xx, broken
 // streams) count towards opening it; a rejected request (4xx) shows the provider is up.
+//
+// interrupt() ends every call in flight (within about a second) and refuses new ones with
+// ProviderError(Interrupted): a draining server gives its jobs back to the queue at once instead
+// of waiting out generations that may take minutes.
 #pragma once
 
+#include <atomic>
 #include <nlohmann/json.hpp>
 
 #include "ai/chat_client.h"
@@ -17,6 +22,7 @@ class Provider {
            CircuitBreaker::Clock clock = CircuitBreaker::steady_ms);
 
   ChatResult stream(const ChatRequest& request, const StreamCallbacks& callbacks);
+  void interrupt() { interrupted_ = true; }
 
   const std::string& model() const { return client_.options().model; }
   // {"state": "closed"|"open"|"half_open", "retryInMs": n}, for the capabilities route.
@@ -25,6 +31,7 @@ class Provider {
  private:
   ChatClient client_;
   CircuitBreaker breaker_;
+  std::atomic<bool> interrupted_{false};
 };
 
 }  // namespace od::ai

@@ -24,6 +24,8 @@ const char* kind_name(ProviderErrorKind kind) {
       return "circuit_open";
     case ProviderErrorKind::Cancelled:
       return "cancelled";
+    case ProviderErrorKind::Interrupted:
+      return "interrupted";
   }
   return "unknown";
 }
@@ -33,6 +35,7 @@ bool ProviderError::counts_against_provider() const {
     case ProviderErrorKind::Rejected:
     case ProviderErrorKind::CircuitOpen:
     case ProviderErrorKind::Cancelled:
+    case ProviderErrorKind::Interrupted:
       return false;
     default:
       return true;

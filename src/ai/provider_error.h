@@ -19,6 +19,7 @@ enum class ProviderErrorKind {
   TooLarge,     // the response passed the size bound
   CircuitOpen,  // the breaker refused the call; nothing was sent
   Cancelled,    // the caller asked to stop
+  Interrupted,  // the server is shutting down (Provider::interrupt)
 };
 
 const char* kind_name(ProviderErrorKind kind);

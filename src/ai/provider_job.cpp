@@ -44,6 +44,8 @@ ApiError job_error(const ProviderError& e) {
       return ApiError(422, "ai_provider_rejected", message);
     case Kind::Cancelled:
       return ApiError(409, "canceled", message);
+    case Kind::Interrupted:
+      return ApiError(503, "ai_provider_interrupted", message);
   }
   return ApiError(502, "ai_provider_error", message);
 }

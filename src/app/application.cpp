@@ -320,7 +320,9 @@ int Application::serve() {
   // run() also returns when the server stops for another reason: wake the signal thread.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
-  // Drain: running jobs finish, claimed ones not yet started go back to the queue.
+  // Drain: running jobs finish, claimed ones not yet started go back to the queue. AI calls in
+  // flight are cut short: their jobs fail a retryable attempt and run again on a live node.
+  if (ai_provider_) ai_provider_->interrupt();
   if (job_wakeup_) job_wakeup_->stop();
   if (job_workers_) job_workers_->stop();
   log::info("stopped");

@@ -322,3 +322,33 @@ test('the circuit opens after repeated failures and later jobs fail fast without
   assert.match(metrics.body, /^ai_circuit_open 1$/m);
   assert.match(metrics.body, /^ai_job_attempts_total\{[^}]*outcome="failed"[^}]*\} 3$/m);
 });
+
+test('shutting down cuts a provider call short; the job runs again after a restart', { timeout: 60000 }, async () => {
+  const slow = await startFakeOpenAI();
+  const args = ['--ai-base-url', slow.url, '--ai-model', 'fake-model',
+                '--ai-idle-timeout-seconds', '600', '--ai-timeout-seconds', '600'];
+  const first = await startServer({ rateLimits, args });
+  let second;
+  try {
+    slow.script('hang', 'ok');
+    const user = await newUser(first, 'drain');
+    const res = await submitRefine(first, user, { code, instruction: 'survive a restart' });
+    await waitFor('the provider call to start', () => slow.requests.length === 1);
+    // Without the interruption this would wait out the 600 s idle timeout (and the test time out).
+    const exit = await first.stop();
+    assert.equal(exit.code, 0);
+    second = await startServer({ rateLimits, args, dataDir: first.dataDir, database: first.database });
+    const job = await waitForFinal(second, user, res.json.jobId);
+    assert.equal(job.status, 'done', JSON.stringify(job));
+    assert.equal(job.attempts, 2);
+    assert.equal(slow.requests.length, 2);
+    const mine = await second.api('GET', '/api/v1/me/usage', { token: user.access });
+    assert.equal(mine.json.totals.attempts, 2);
+    assert.equal(mine.json.jobs.items[0].lastOutcome, 'succeeded');
+  } finally {
+    if (second) await second.stop();
+    await first.stop();
+    first.cleanup();
+    await slow.close();
+  }
+});

@@ -8,7 +8,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "ai/chat_client.h"
 #include "ai/provider.h"
@@ -312,6 +314,26 @@ TEST_F(ChatClientTest, ARejectedRequestDoesNotCountAgainstTheProvider) {
   fake_->script({"400", "ok"});
   EXPECT_EQ(failure([&] { provider.stream(hello(), {}); }).first, Kind::Rejected);
   EXPECT_EQ(provider.stream(hello(), {}).requests, 1);
+}
+
+TEST_F(ChatClientTest, InterruptEndsACallInFlightAndRefusesNewOnes) {
+  auto o = options();
+  o.idle_timeout_ms = 600'000;
+  Provider provider(o, {.failure_threshold = 1, .cooldown_ms = 60000});
+  fake_->script({"hang"});
+  std::pair<Kind, int> outcome;
+  std::thread call([&] { outcome = failure([&] { provider.stream(hello(), {}); }); });
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (fake_->requests().empty() && std::chrono::steady_clock::now() < deadline) {
+  }
+  provider.interrupt();
+  call.join();
+  EXPECT_EQ(outcome, std::make_pair(Kind::Interrupted, 1));
+  // Not the provider's fault: the breaker (threshold 1) stays closed...
+  EXPECT_EQ(provider.breaker_status()["state"], "closed");
+  // ...and no new call goes out.
+  EXPECT_EQ(failure([&] { provider.stream(hello(), {}); }), std::make_pair(Kind::Interrupted, 0));
+  EXPECT_EQ(fake_->requests().size(), 1u);
 }
 
 TEST(RetryAfter, ReadsSecondsAndHttpDates) {
