@@ -13,6 +13,7 @@ test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql redis-server openssl python3 wrk curl
   chromium
+  unzip  # tests/integration/generate.test.mjs reads result ZIPs
 )
 
 wanted=("${build_packages[@]}")

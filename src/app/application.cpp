@@ -8,6 +8,11 @@
 #include <fstream>
 #include <thread>
 
+#include "ai/generate_api.h"
+#include "ai/generate_handler.h"
+#include "ai/provider_api.h"
+#include "ai/refine_handler.h"
+#include "ai/usage_api.h"
 #include "app/auth_setup.h"
 #include "app/design2code_api.h"
 #include "app/gdpr_api.h"
@@ -114,8 +119,8 @@ Application::Application(Config config) : config_(std::move(config)) {
   sse_hub_ = std::make_unique<events::SseHub>(*events_, can_read);
   collab_store_ = std::make_unique<collab::CollabStore>(*db_);
   build_collab();
+  blobs_ = storage::make_blob_store(blob_store_config(config_));  // before the jobs that store
   build_jobs();
-  blobs_ = storage::make_blob_store(blob_store_config(config_));
   asset_store_ = std::make_unique<assets::AssetStore>(*db_);
   assets_ = std::make_unique<assets::AssetsService>(
       *asset_store_, *blobs_, *projects_,
@@ -171,8 +176,9 @@ void Application::build_collab() {
 
 // The job queue and its handlers. Engines add their job types here as they arrive.
 void Application::build_jobs() {
-  job_handlers_.add(std::make_unique<jobs::NoopHandler>());
   job_store_ = std::make_unique<jobs::JobStore>(*db_);
+  job_handlers_.add(std::make_unique<jobs::NoopHandler>());
+  build_ai();
   // A job may name a project only when the submitter may read it (404 otherwise).
   auto project_check = [this](const auth::Principal& caller, const std::string& project_id) {
     projects_->get(caller, project_id);
@@ -197,6 +203,38 @@ void Application::build_jobs() {
   }
 }
 
+// The AI provider (when configured), the usage accounts and the job types that call the provider.
+void Application::build_ai() {
+  ai_usage_store_ = std::make_unique<ai::UsageStore>(*db_);
+  ai_usage_ = std::make_unique<ai::UsageService>(*ai_usage_store_);
+  if (!config_.ai_base_url.empty()) {
+    if (config_.ai_base_url.rfind("http://", 0) != 0 &&
+        config_.ai_base_url.rfind("https://", 0) != 0) {
+      throw std::invalid_argument("ai-base-url must start with http:// or https://");
+    }
+    if (config_.ai_model.empty())
+      throw std::invalid_argument("ai-model is required with ai-base-url");
+    ai::ClientOptions client;
+    client.base_url = config_.ai_base_url;
+    client.api_key = config_.ai_api_key;
+    client.model = config_.ai_model;
+    client.total_timeout_ms = int64_t{config_.ai_timeout_seconds} * 1000;
+    client.connect_timeout_ms = int64_t{config_.ai_connect_timeout_seconds} * 1000;
+    client.idle_timeout_ms = int64_t{config_.ai_idle_timeout_seconds} * 1000;
+    client.max_attempts = config_.ai_max_attempts;
+    client.max_retry_wait_ms = int64_t{config_.ai_max_retry_wait_seconds} * 1000;
+    ai_provider_ = std::make_unique<ai::Provider>(
+        client, ai::CircuitBreaker::Options{
+                    .failure_threshold = config_.ai_breaker_failures,
+                    .cooldown_ms = int64_t{config_.ai_breaker_cooldown_seconds} * 1000});
+  }
+  job_handlers_.add(
+      std::make_unique<ai::RefineHandler>(ai_provider_.get(), *ai_usage_store_, *job_store_));
+  job_handlers_.add(std::make_unique<ai::GenerateHandler>(ai_provider_.get(), *ai_usage_store_,
+                                                          *job_store_, *blobs_));
+  ai_downloads_ = std::make_unique<ai::DownloadSigner>(load_or_create_secret(config_.data_dir));
+}
+
 void Application::register_routes(http::Router& router) {
   assets::register_routes(router, *assets_);
   auth::register_routes(router, *accounts_);
@@ -210,6 +248,9 @@ void Application::register_routes(http::Router& router) {
   collab::register_routes(router, *collab_hub_, *collab_, *projects_, *accounts_, collab_options);
   comments::register_routes(router, *comments_);
   jobs::register_routes(router, *jobs_, *events_, *accounts_);
+  ai::register_usage_routes(router, *ai_usage_);
+  ai::register_generate_routes(router, *jobs_, *blobs_, *ai_downloads_);
+  ai::register_provider_routes(router, ai_provider_.get());
   projects::register_archive_routes(router, *projects_);
   register_gdpr_routes(router, *accounts_, *projects_);
   register_design2code_routes(router);
@@ -287,6 +328,12 @@ int Application::serve() {
     });
   }
 
+  if (ai_provider_) {
+    metrics::gauge_callback("ai_circuit_open", {}, [this] {
+      return ai_provider_->breaker_status()["state"] == "open" ? 1.0 : 0.0;
+    });
+  }
+
   uint16_t port = server.listen();
   // With --port 0 the real port is known only now; mailed links and OAuth callbacks need it.
   if (config_.public_url.empty()) accounts_->set_public_url(public_url(config_, port));
@@ -309,7 +356,9 @@ int Application::serve() {
   // run() also returns when the server stops for another reason: wake the signal thread.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
-  // Drain: running jobs finish, claimed ones not yet started go back to the queue.
+  // Drain: running jobs finish, claimed ones not yet started go back to the queue. AI calls in
+  // flight are cut short: their jobs fail a retryable attempt and run again on a live node.
+  if (ai_provider_) ai_provider_->interrupt();
   if (job_wakeup_) job_wakeup_->stop();
   if (job_workers_) job_workers_->stop();
   log::info("stopped");

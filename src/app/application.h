@@ -6,6 +6,9 @@
 
 #include <memory>
 
+#include "ai/download_signer.h"
+#include "ai/provider.h"
+#include "ai/usage_service.h"
 #include "app/config.h"
 #include "assets/service.h"
 #include "auth/oauth.h"
@@ -46,6 +49,7 @@ class Application {
   void share_access_revocations();
   void build_jobs();
   void build_collab();
+  void build_ai();
 
   Config config_;
   std::unique_ptr<db::Database> db_;
@@ -64,14 +68,21 @@ class Application {
   std::unique_ptr<collab::CollabService> collab_;
   std::unique_ptr<comments::CommentStore> comment_store_;
   std::unique_ptr<comments::CommentsService> comments_;  // after collab_hub_: it notifies rooms
-  jobs::HandlerRegistry job_handlers_;  // filled in the constructor, then read-only
+  // After projects_ (assets check access there); before the job workers, whose generate jobs
+  // store results in it.
+  std::unique_ptr<storage::BlobStore> blobs_;
+  // Before job_handlers_: the AI job handlers use them until the workers are gone.
+  std::unique_ptr<ai::Provider> ai_provider_;  // null when no provider is configured
+  std::unique_ptr<ai::UsageStore> ai_usage_store_;
+  std::unique_ptr<ai::UsageService> ai_usage_;
+  std::unique_ptr<ai::DownloadSigner> ai_downloads_;  // signed links to generated results
+  jobs::HandlerRegistry job_handlers_;                // filled in the constructor, then read-only
   std::unique_ptr<jobs::JobStore> job_store_;
   std::unique_ptr<jobs::JobsService> jobs_;
   // After jobs_ (destroyed before it), so no worker outlives the service it runs jobs for.
   std::unique_ptr<jobs::JobWorkers> job_workers_;
   // PostgreSQL only: wakes job_workers_ on submits from any node (destroyed before them).
   std::unique_ptr<jobs::PgWakeup> job_wakeup_;
-  std::unique_ptr<storage::BlobStore> blobs_;  // after projects_: assets check access there
   std::unique_ptr<assets::AssetStore> asset_store_;
   std::unique_ptr<assets::AssetsService> assets_;
   events::Subscription revocations_;  // applies other instances' access-token revocations

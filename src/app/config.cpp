@@ -53,6 +53,9 @@ std::string Config::*string_setting(const std::string& name) {
       {"s3-access-key", &Config::s3_access_key},
       {"s3-secret-key", &Config::s3_secret_key},
       {"s3-addressing", &Config::s3_addressing},
+      {"ai-base-url", &Config::ai_base_url},
+      {"ai-api-key", &Config::ai_api_key},
+      {"ai-model", &Config::ai_model},
   };
   auto it = fields.find(name);
   return it == fields.end() ? nullptr : it->second;
@@ -125,6 +128,17 @@ const std::vector<ConfigKey>& config_keys() {
       {"collab-room-idle-seconds", "seconds an unused collaboration room stays in memory"},
       {"collab-max-document-mb", "largest collaborative document, MiB"},
       {"collab-auth-timeout-seconds", "seconds a connection without a token has to send one"},
+      {"ai-base-url",
+       "OpenAI-compatible API base, e.g. https://api.openai.com/v1 (enables refine)"},
+      {"ai-api-key", "API key sent to the AI provider as a Bearer token"},
+      {"ai-model", "model name for the AI provider (required with --ai-base-url)"},
+      {"ai-timeout-seconds", "longest one AI provider request may take, start to end"},
+      {"ai-connect-timeout-seconds", "longest wait to connect to the AI provider"},
+      {"ai-idle-timeout-seconds", "longest silence from the AI provider, also between chunks"},
+      {"ai-max-attempts", "AI provider requests per job attempt (retries on 429/5xx/network)"},
+      {"ai-max-retry-wait-seconds", "longest Retry-After or backoff waited before a retry"},
+      {"ai-breaker-failures", "consecutive failed AI calls that open the circuit breaker"},
+      {"ai-breaker-cooldown-seconds", "seconds the open circuit waits before one probe call"},
   };
   return keys;
 }
@@ -172,6 +186,20 @@ void apply_setting(Config& c, const std::string& name, const std::string& value)
     c.collab_max_document_mb = parse_int(name, value, 1, 1024);
   else if (name == "collab-auth-timeout-seconds")
     c.collab_auth_timeout_seconds = parse_int(name, value, 1, 3600);
+  else if (name == "ai-timeout-seconds")
+    c.ai_timeout_seconds = parse_int(name, value, 1, 3600);
+  else if (name == "ai-connect-timeout-seconds")
+    c.ai_connect_timeout_seconds = parse_int(name, value, 1, 300);
+  else if (name == "ai-idle-timeout-seconds")
+    c.ai_idle_timeout_seconds = parse_int(name, value, 1, 3600);
+  else if (name == "ai-max-attempts")
+    c.ai_max_attempts = parse_int(name, value, 1, 10);
+  else if (name == "ai-max-retry-wait-seconds")
+    c.ai_max_retry_wait_seconds = parse_int(name, value, 0, 600);
+  else if (name == "ai-breaker-failures")
+    c.ai_breaker_failures = parse_int(name, value, 1, 1000);
+  else if (name == "ai-breaker-cooldown-seconds")
+    c.ai_breaker_cooldown_seconds = parse_int(name, value, 1, 86400);
   else if (name == "cors-origins") {
     c.cors_origins.clear();
     std::stringstream in(value);

@@ -70,6 +70,17 @@ struct Config {
   int collab_room_idle_seconds = 30;       // a room without connections stays loaded this long
   int collab_max_document_mb = 64;         // merged document size
   int collab_auth_timeout_seconds = 10;    // to send the auth message when the URL has no token
+  // The AI provider (OpenAI-compatible chat completions); no base URL: no provider.
+  std::string ai_base_url;  // e.g. https://api.openai.com/v1, http://localhost:11434/v1
+  std::string ai_api_key;
+  std::string ai_model;
+  int ai_timeout_seconds = 120;  // one provider request, start to end
+  int ai_connect_timeout_seconds = 10;
+  int ai_idle_timeout_seconds = 30;      // longest silence, also between stream chunks
+  int ai_max_attempts = 3;               // provider requests per job attempt (429/5xx/network)
+  int ai_max_retry_wait_seconds = 30;    // a longer Retry-After ends the call instead
+  int ai_breaker_failures = 5;           // consecutive failed calls that open the circuit
+  int ai_breaker_cooldown_seconds = 30;  // open this long before one probe call
 
   std::string database_url() const;
 };

@@ -124,7 +124,12 @@ void register_routes(http::Router& router, JobsService& service, events::EventBu
     require_principal(req);
     nlohmann::json types = nlohmann::json::array();
     for (const auto& type : service.handlers().types()) {
-      types.push_back({{"type", type}, {"available", true}});
+      nlohmann::json entry = {{"type", type}, {"available", true}};
+      if (auto why = service.handlers().find(type)->unavailable()) {
+        entry["available"] = false;
+        entry["reason"] = {{"code", why->code}, {"message", why->reason}};
+      }
+      types.push_back(std::move(entry));
     }
     return Response::json(200, {{"jobTypes", types}});
   });

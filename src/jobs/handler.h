@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,17 @@ class JobHandler {
   virtual std::string type() const = 0;
   // Runs one attempt and returns the (small) JSON result.
   virtual nlohmann::json run(JobContext& context) = 0;
+
+  // Why this server cannot run the type now (e.g. no AI provider configured), or nullopt. Submits
+  // then answer 422 with `code` at once, and the capabilities route shows `reason`.
+  struct Unavailability {
+    std::string code;
+    std::string reason;
+  };
+  virtual std::optional<Unavailability> unavailable() const { return std::nullopt; }
+  // Checks an input at submit time, before anything is queued: throws a 4xx ApiError when the
+  // input is wrong, so the caller learns at once instead of from a failed job.
+  virtual void validate(const nlohmann::json& input) const {}
 };
 
 // The job types this server runs. Filled once at start-up, then only read (no locking).

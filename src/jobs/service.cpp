@@ -36,16 +36,19 @@ void JobsService::set_submit_listener(std::function<void()> listener) {
 }
 
 Submitted JobsService::submit(const auth::Principal& caller, const SubmitRequest& request) {
-  if (!handlers_.find(request.type)) {
+  const JobHandler* handler = handlers_.find(request.type);
+  if (!handler) {
     throw ApiError(422, "unknown_job_type",
                    "This server cannot run jobs of type '" + request.type + "'.",
                    {{"field", "/type"}});
   }
+  if (auto why = handler->unavailable()) throw ApiError(422, why->code, why->reason);
   std::string input_text = request.input.dump();
   if (input_text.size() > config_.max_input_bytes) {
     throw payload_too_large("The job input is larger than " +
                             std::to_string(config_.max_input_bytes) + " bytes.");
   }
+  handler->validate(request.input);
   if (request.project_id) {
     if (!is_valid_id(*request.project_id)) throw not_found("project");
     if (project_check_) project_check_(caller, *request.project_id);

@@ -473,4 +473,10 @@ std::string archive_file_name(const Project& project) {
   return (slug.empty() ? "project" : slug) + ".zip";
 }
 
+std::string zip_entries(const std::vector<std::pair<std::string, std::string>>& entries) {
+  ZipWriter zip;
+  for (const auto& [path, content] : entries) zip.add(path, content);
+  return zip.finish();
+}
+
 }  // namespace od::projects

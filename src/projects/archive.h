@@ -83,4 +83,8 @@ ImportedProject parse_project_zip(std::string_view zip_bytes, const ImportLimits
 // Content-Disposition header.
 std::string archive_file_name(const Project& project);
 
+// A ZIP of (path, content) entries, in order, built in memory (generated results, brief 003).
+// Paths must already be safe relative paths; the caller bounds the total size.
+std::string zip_entries(const std::vector<std::pair<std::string, std::string>>& entries);
+
 }  // namespace od::projects
