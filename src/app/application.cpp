@@ -26,6 +26,7 @@
 #include "http/rate_limit.h"
 #include "http/server.h"
 #include "jobs/api.h"
+#include "jobs/external_api.h"
 #include "jobs/noop_handler.h"
 #include "projects/api.h"
 #include "projects/archive_api.h"
@@ -153,6 +154,29 @@ void Application::build_jobs() {
       *job_store_, job_handlers_,
       jobs::JobsConfig{.max_in_flight_per_user = config_.max_jobs_in_flight}, events_.get(),
       project_check);
+  webhook_store_ = std::make_unique<jobs::WebhookStore>(*db_);
+  webhooks_ = std::make_unique<jobs::WebhookService>(
+      *webhook_store_, *job_store_,
+      jobs::WebhookOptions{.allow_private = config_.webhook_allow_private,
+                           .max_attempts = config_.webhook_attempts,
+                           .base_delay_ms = config_.webhook_base_delay_ms,
+                           .timeout_seconds = config_.webhook_timeout_seconds,
+                           .threads = config_.webhook_threads});
+  jobs_->set_webhook_listener([this] { webhooks_->wake(); });
+  external_worker_store_ = std::make_unique<jobs::ExternalWorkerStore>(*db_);
+  external_workers_ = std::make_unique<jobs::ExternalWorkers>(
+      *external_worker_store_, *jobs_, load_or_create_secret(config_.data_dir),
+      jobs::ExternalWorkerOptions{.lease_ms = int64_t{config_.job_lease_seconds} * 1000});
+  jobs_->set_external_types([this] { return external_workers_->served_types(); });
+  // A submitted job wakes whoever may run it: in-process workers and external long polls.
+  auto wake_all = [this] {
+    if (job_workers_) job_workers_->wake();
+    external_workers_->wake();
+  };
+  jobs_->set_submit_listener(wake_all);
+  if (db_->dialect() == db::Dialect::Postgres) {
+    job_wakeup_ = std::make_unique<jobs::PgWakeup>(config_.database_url(), wake_all);
+  }
   if (config_.job_workers > 0) {
     jobs::WorkerOptions options;
     options.threads = config_.job_workers;
@@ -161,11 +185,6 @@ void Application::build_jobs() {
         std::chrono::milliseconds(std::clamp<int64_t>(options.lease_ms / 4, 100, 5000));
     options.idle_wait = std::chrono::milliseconds(config_.job_poll_ms);
     job_workers_ = std::make_unique<jobs::JobWorkers>(*jobs_, options);
-    jobs_->set_submit_listener([this] { job_workers_->wake(); });
-    if (db_->dialect() == db::Dialect::Postgres) {
-      job_wakeup_ = std::make_unique<jobs::PgWakeup>(config_.database_url(),
-                                                     [this] { job_workers_->wake(); });
-    }
   }
 }
 
@@ -177,6 +196,8 @@ void Application::register_routes(http::Router& router) {
   events::register_routes(router, *sse_hub_, *accounts_);
   collab::register_routes(router, *collab_hub_, *projects_, *accounts_);
   jobs::register_routes(router, *jobs_, *events_, *accounts_);
+  jobs::register_webhook_routes(router, *jobs_, *webhooks_);
+  jobs::register_worker_routes(router, *external_workers_);
   projects::register_archive_routes(router, *projects_);
   register_gdpr_routes(router, *accounts_, *projects_);
   register_design2code_routes(router);
@@ -261,21 +282,49 @@ int Application::serve() {
              {"database", db_->dialect() == db::Dialect::Sqlite ? "sqlite" : "postgres"},
              {"dataDir", config_.data_dir}});
   // Signals are blocked in this thread (above), so the workers inherit the mask.
-  if (job_workers_) job_workers_->start();
-  if (job_wakeup_) job_wakeup_->start();
-  std::thread signal_thread([&server, signals] {
+  start_job_runners();
+  std::thread signal_thread([this, &server, signals] {
     int received = 0;
     sigwait(&signals, &received);
     log::info("draining", {{"signal", received}});
+    external_workers_->stop();  // long polls answer now instead of holding the drain
     server.stop();
   });
   server.run();
   // run() also returns when the server stops for another reason: wake the signal thread.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
-  // Drain: running jobs finish, claimed ones not yet started go back to the queue.
+  stop_job_runners();
+  log::info("stopped");
+  return 0;
+}
+
+void Application::start_job_runners() {
+  if (job_workers_) job_workers_->start();
+  if (job_wakeup_) job_wakeup_->start();
+  webhooks_->start();
+}
+
+void Application::stop_job_runners() {
+  // Drain: long polls answer, running jobs finish, claimed ones not yet started go back to the
+  // queue, webhook sends in flight finish (pending ones stay in the table for the next start).
+  external_workers_->stop();
   if (job_wakeup_) job_wakeup_->stop();
   if (job_workers_) job_workers_->stop();
+  webhooks_->stop();
+}
+
+int Application::run_workers() {
+  sigset_t signals = block_shutdown_signals();
+  if (!job_workers_) throw std::invalid_argument("worker needs --job-workers of at least 1");
+  start_job_runners();
+  log::info("workers started",
+            {{"workers", config_.job_workers},
+             {"database", db_->dialect() == db::Dialect::Sqlite ? "sqlite" : "postgres"}});
+  int received = 0;
+  sigwait(&signals, &received);
+  log::info("draining", {{"signal", received}});
+  stop_job_runners();
   log::info("stopped");
   return 0;
 }

@@ -1,5 +1,7 @@
 #include "jobs/service.h"
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "core/ids.h"
 #include "core/time.h"
@@ -35,8 +37,25 @@ void JobsService::set_submit_listener(std::function<void()> listener) {
   submit_listener_ = std::move(listener);
 }
 
+void JobsService::set_external_types(std::function<std::vector<std::string>()> types) {
+  external_types_ = std::move(types);
+}
+
+std::vector<std::string> JobsService::external_types() const {
+  return external_types_ ? external_types_() : std::vector<std::string>{};
+}
+
+bool JobsService::serves_externally(const std::string& type) const {
+  auto types = external_types();
+  return std::find(types.begin(), types.end(), type) != types.end();
+}
+
+void JobsService::set_webhook_listener(std::function<void()> listener) {
+  webhook_listener_ = std::move(listener);
+}
+
 Submitted JobsService::submit(const auth::Principal& caller, const SubmitRequest& request) {
-  if (!handlers_.find(request.type)) {
+  if (!handlers_.find(request.type) && !serves_externally(request.type)) {
     throw ApiError(422, "unknown_job_type",
                    "This server cannot run jobs of type '" + request.type + "'.",
                    {{"field", "/type"}});
@@ -87,6 +106,7 @@ Submitted JobsService::submit(const auth::Principal& caller, const SubmitRequest
   job.max_attempts = request.max_attempts;
   job.run_after = now;
   job.created_at = now;
+  job.webhook_url = request.webhook_url;
   if (!store_.insert(job)) {
     // A concurrent submit with the same key won the race: answer with its job.
     auto earlier = store_.find_by_key(caller.user_id, *request.idempotency_key);
@@ -124,6 +144,7 @@ Job JobsService::cancel(const auth::Principal& caller, const std::string& id) {
 }
 
 void JobsService::announce(const Job& job) {
+  if (webhook_listener_ && job.webhook_url && is_final_status(job.status)) webhook_listener_();
   if (!bus_) return;
   events::Event event;
   event.topic = job_topic(job.id);

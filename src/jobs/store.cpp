@@ -10,7 +10,7 @@ constexpr const char* kColumns =
     "id, type, owner_id, project_id, input, input_hash, idempotency_key, status, priority, "
     "run_after, attempts, max_attempts, lease_owner, lease_expires_at, heartbeat_at, progress, "
     "progress_message, result, error_code, error_message, cancel_requested, event_seq, "
-    "created_at, started_at, finished_at";
+    "created_at, started_at, finished_at, webhook_url";
 
 constexpr int64_t kMaxRetryDelayMs = 3600 * 1000;
 
@@ -46,6 +46,7 @@ Job job_from_row(const db::Row& row) {
   j.created_at = row.integer(22);
   j.started_at = row.integer(23);
   j.finished_at = row.integer(24);
+  j.webhook_url = row.optional_text(25);
   return j;
 }
 
@@ -83,10 +84,10 @@ bool JobStore::insert(const Job& j) {
     db_.transaction([&](db::Session& s) {
       s.exec(
           "INSERT INTO jobs (id, type, owner_id, project_id, input, input_hash, idempotency_key, "
-          "status, priority, run_after, attempts, max_attempts, created_at) "
-          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12)",
+          "status, priority, run_after, attempts, max_attempts, created_at, webhook_url) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13)",
           {j.id, j.type, j.owner_id, j.project_id, j.input.dump(), j.input_hash, j.idempotency_key,
-           j.status, j.priority, j.run_after, j.max_attempts, j.created_at});
+           j.status, j.priority, j.run_after, j.max_attempts, j.created_at, j.webhook_url});
       if (db_.dialect() == db::Dialect::Postgres) s.exec("SELECT pg_notify('jobs', '')");
     });
     return true;
