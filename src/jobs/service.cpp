@@ -80,7 +80,8 @@ Submitted JobsService::submit(const auth::Principal& caller, const SubmitRequest
     }
   }
   int64_t now = now_ms();
-  if (request.dedupe) {
+  // A caller that asked for a webhook is waiting for one: it gets its own job, not an earlier one.
+  if (request.dedupe && !request.webhook_url) {
     if (auto earlier =
             store_.find_done_by_hash(caller.user_id, hash, now - config_.dedupe_window_ms)) {
       return {*earlier, false};

@@ -74,6 +74,17 @@ test('a completed job is POSTed to its webhook, signed with the owner\'s secret'
   assert.deepEqual(body.job.result, { ok: true });
 });
 
+test('a submit with a webhook is not answered with an earlier job', async () => {
+  const input = { same: 'input' };
+  const first = await submit(open, alice, { type: 'noop', input, webhookUrl: `${receiver.url}/again` });
+  await finalDelivery(open, alice, first.json.jobId);
+  const second = await submit(open, alice, { type: 'noop', input, webhookUrl: `${receiver.url}/again` });
+  assert.equal(second.status, 202, 'a new job, not the deduplicated earlier one');
+  assert.notEqual(second.json.jobId, first.json.jobId);
+  await finalDelivery(open, alice, second.json.jobId);
+  assert.equal(receiver.at('/again').length, 2);
+});
+
 test('a rotated secret signs the next deliveries', async () => {
   const before = (await open.api('GET', '/api/v1/ai/webhook-secret', { token: alice.access })).json.secret;
   const rotated = await open.api('POST', '/api/v1/ai/webhook-secret/rotate', { token: alice.access });
