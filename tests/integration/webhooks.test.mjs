@@ -14,7 +14,7 @@ let receiver;
 let alice;
 
 before(async () => {
-  receiver = await startReceiver({ '/flaky': [500, 500, 200], '/down': [500] });
+  receiver = await startReceiver({ '/flaky': [500, 500, 200], '/down': [500], '/restart': [500, 200] });
   open = await startServer({
     rateLimits,
     args: ['--webhook-allow-private', 'true', '--webhook-base-delay-ms', '100',
@@ -145,6 +145,29 @@ test('a delivery gives up after the configured attempts', async () => {
   assert.equal(delivery.status, 'failed');
   assert.equal(delivery.attempts.length, 3);
   assert.equal(receiver.at('/down').length, 3);
+});
+
+test('a pending delivery survives kill -9 and is sent by the next server', async () => {
+  // Retries 3 s apart: the first attempt fails (500) and the server dies before the second.
+  const args = ['--webhook-allow-private', 'true', '--webhook-base-delay-ms', '3000'];
+  const first = await startServer({ rateLimits, args });
+  const user = await newUser(first, 'restart');
+  const res = await submit(first, user, { type: 'noop', input: {}, webhookUrl: `${receiver.url}/restart` });
+  await waitFor('the first attempt', async () => {
+    const list = await first.api('GET', `/api/v1/ai/jobs/${res.json.jobId}/deliveries`, { token: user.access });
+    return list.json.items[0]?.attempts.length === 1;
+  });
+  await first.kill();
+  const second = await startServer({ rateLimits, args, dataDir: first.dataDir, database: first.database });
+  try {
+    const delivery = await finalDelivery(second, user, res.json.jobId);
+    assert.equal(delivery.status, 'delivered');
+    assert.deepEqual(delivery.attempts.map((a) => a.statusCode), [500, 200]);
+    assert.equal(receiver.at('/restart').length, 2);
+  } finally {
+    await second.stop();
+    first.cleanup();
+  }
 });
 
 test('the SSRF guard refuses loopback and link-local targets without the allow flag', async () => {
