@@ -14,6 +14,11 @@ constexpr const char* kColumns =
 
 constexpr int64_t kMaxRetryDelayMs = 3600 * 1000;
 
+constexpr const char* kCompleteSql =
+    "UPDATE jobs SET status = 'done', result = $3, progress = 100, finished_at = $4, "
+    "lease_owner = NULL, lease_expires_at = NULL, event_seq = event_seq + 1 "
+    "WHERE id = $1 AND lease_owner = $2 AND status = 'running'";
+
 nlohmann::json parse_stored(const std::string& text) {
   auto value = nlohmann::json::parse(text, nullptr, false);
   return value.is_discarded() ? nlohmann::json(nullptr) : value;
@@ -142,10 +147,11 @@ std::vector<Job> JobStore::list(const ListFilter& f) {
   return all_jobs(db_.query(sql, params));
 }
 
-std::vector<Job> JobStore::claim(const std::string& worker, const std::vector<std::string>& types,
-                                 int limit, int64_t now, int64_t lease_ms) {
-  if (types.empty() || limit <= 0) return {};
-  db::Params params = {worker, now + lease_ms, now, limit};
+// The claim statement of claim() and complete_and_claim(); empty when there is nothing to claim.
+std::string JobStore::claim_sql(const std::string& worker, const std::vector<std::string>& types,
+                                int limit, int64_t now, int64_t lease_ms, db::Params& params) {
+  if (types.empty() || limit <= 0) return "";
+  params = {worker, now + lease_ms, now, limit};
   std::string in_types;
   for (const auto& type : types) {
     params.emplace_back(type);
@@ -159,16 +165,44 @@ std::vector<Job> JobStore::claim(const std::string& worker, const std::vector<st
   // Either way the outer UPDATE finds the rows by primary key; repeating the status test there
   // would make SQLite scan every queued row.
   if (db_.dialect() == db::Dialect::Postgres) pick += " FOR UPDATE SKIP LOCKED";
-  std::string sql =
-      "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = $1, "
-      "lease_expires_at = $2, heartbeat_at = $3, started_at = COALESCE(started_at, $3), "
-      "event_seq = event_seq + 1 WHERE id IN (" +
-      pick + ")" + returning();
-  auto jobs = all_jobs(db_.execute(sql, params));
+  return "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = $1, "
+         "lease_expires_at = $2, heartbeat_at = $3, started_at = COALESCE(started_at, $3), "
+         "event_seq = event_seq + 1 WHERE id IN (" +
+         pick + ")" + returning();
+}
+
+namespace {
+
+// Claimed jobs in the order the worker should run them (RETURNING does not keep the pick order).
+std::vector<Job> in_run_order(std::vector<Job> jobs) {
   std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) {
     return a.priority != b.priority ? a.priority > b.priority : a.id < b.id;
   });
   return jobs;
+}
+
+}  // namespace
+
+std::vector<Job> JobStore::claim(const std::string& worker, const std::vector<std::string>& types,
+                                 int limit, int64_t now, int64_t lease_ms) {
+  db::Params params;
+  std::string sql = claim_sql(worker, types, limit, now, lease_ms, params);
+  if (sql.empty()) return {};
+  return in_run_order(all_jobs(db_.execute(sql, params)));
+}
+
+JobStore::Completion JobStore::complete_and_claim(const std::string& id, const std::string& worker,
+                                                  const nlohmann::json& result, int64_t now,
+                                                  const std::vector<std::string>& types, int limit,
+                                                  int64_t lease_ms) {
+  Completion out;
+  db::Params params;
+  std::string claim = claim_sql(worker, types, limit, now, lease_ms, params);
+  db_.transaction([&](db::Session& s) {
+    out.completed = s.exec(kCompleteSql, {id, worker, result.dump(), now}).affected_rows > 0;
+    if (!claim.empty()) out.next = in_run_order(all_jobs(s.exec(claim, params)));
+  });
+  return out;
 }
 
 LeaseState JobStore::heartbeat(const std::string& id, const std::string& worker, int64_t now,
@@ -197,12 +231,7 @@ LeaseState JobStore::progress(const std::string& id, const std::string& worker, 
 
 bool JobStore::complete(const std::string& id, const std::string& worker,
                         const nlohmann::json& result, int64_t now) {
-  return db_.execute(
-                "UPDATE jobs SET status = 'done', result = $3, progress = 100, finished_at = $4, "
-                "lease_owner = NULL, lease_expires_at = NULL, event_seq = event_seq + 1 "
-                "WHERE id = $1 AND lease_owner = $2 AND status = 'running'",
-                {id, worker, result.dump(), now})
-             .affected_rows > 0;
+  return db_.execute(kCompleteSql, {id, worker, result.dump(), now}).affected_rows > 0;
 }
 
 std::optional<Job> JobStore::fail(const std::string& id, const std::string& worker,

@@ -68,6 +68,16 @@ class JobStore {
   // running -> done with `result`; false when the lease was lost meanwhile.
   bool complete(const std::string& id, const std::string& worker, const nlohmann::json& result,
                 int64_t now);
+  // complete(), then claim() for the same worker, in one transaction: a busy worker finishes a job
+  // and takes its next ones with one commit instead of two. The claim happens even when the lease
+  // was lost (`completed` false).
+  struct Completion {
+    bool completed = false;
+    std::vector<Job> next;
+  };
+  Completion complete_and_claim(const std::string& id, const std::string& worker,
+                                const nlohmann::json& result, int64_t now,
+                                const std::vector<std::string>& types, int limit, int64_t lease_ms);
   // A failed attempt. Retryable with attempts left: back to queued after retry_delay_ms(attempts,
   // jitter); otherwise failed for good (dead-lettered). Returns the job after the change, or
   // nullopt when the lease was lost meanwhile.
@@ -86,6 +96,9 @@ class JobStore {
   std::optional<Job> cancel(const std::string& id, int64_t now);
 
  private:
+  std::string claim_sql(const std::string& worker, const std::vector<std::string>& types, int limit,
+                        int64_t now, int64_t lease_ms, db::Params& params);
+
   db::Database& db_;
 };
 
