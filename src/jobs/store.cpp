@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 
 namespace od::jobs {
 namespace {
@@ -82,24 +83,72 @@ int64_t retry_delay_ms(int attempt, double jitter) {
   return static_cast<int64_t>(std::llround(static_cast<double>(base) * jitter));
 }
 
+// One job's INSERT; false when its idempotency key is taken (the only unique key a new job can
+// meet: ids are fresh).
+bool JobStore::insert_row(db::Session& s, const Job& j) {
+  return s.exec(
+              "INSERT INTO jobs (id, type, owner_id, project_id, input, input_hash, "
+              "idempotency_key, status, priority, run_after, attempts, max_attempts, created_at, "
+              "webhook_url) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13) "
+              "ON CONFLICT DO NOTHING",
+              {j.id, j.type, j.owner_id, j.project_id, j.input.dump(), j.input_hash,
+               j.idempotency_key, j.status, j.priority, j.run_after, j.max_attempts, j.created_at,
+               j.webhook_url})
+             .affected_rows > 0;
+}
+
+// Inserts `batch` in one transaction. On PostgreSQL it also notifies the workers of every node
+// (see PgWakeup); NOTIFY in the transaction is delivered only when the jobs are committed.
+void JobStore::insert_batch(std::vector<PendingInsert*>& batch) {
+  db_.transaction([&](db::Session& s) {
+    for (auto* pending : batch) pending->inserted = insert_row(s, *pending->job);
+    if (db_.dialect() == db::Dialect::Postgres) s.exec("SELECT pg_notify('jobs', '')");
+  });
+}
+
 bool JobStore::insert(const Job& j) {
-  try {
-    // On PostgreSQL the insert also notifies the workers of every node (see PgWakeup); NOTIFY in
-    // the transaction is delivered only when the job is committed and visible.
-    db_.transaction([&](db::Session& s) {
-      s.exec(
-          "INSERT INTO jobs (id, type, owner_id, project_id, input, input_hash, idempotency_key, "
-          "status, priority, run_after, attempts, max_attempts, created_at, webhook_url) "
-          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13)",
-          {j.id, j.type, j.owner_id, j.project_id, j.input.dump(), j.input_hash, j.idempotency_key,
-           j.status, j.priority, j.run_after, j.max_attempts, j.created_at, j.webhook_url});
-      if (db_.dialect() == db::Dialect::Postgres) s.exec("SELECT pg_notify('jobs', '')");
-    });
-    return true;
-  } catch (const db::Error& e) {
-    if (e.kind() == db::Error::Kind::UniqueViolation && j.idempotency_key) return false;
-    throw;
+  // Group commit: submits that arrive while another's transaction commits are inserted together
+  // in the next one, so N concurrent submits cost one commit (one fsync on SQLite) rather than N.
+  // Each caller returns only after the transaction holding its job committed: nothing is
+  // acknowledged before it is durable.
+  PendingInsert mine;
+  mine.job = &j;
+  std::unique_lock lock(insert_mutex_);
+  insert_queue_.push_back(&mine);
+  insert_changed_.wait(lock, [&] { return mine.done || !insert_leader_; });
+  if (!mine.done) {
+    // This caller commits for everyone queued so far (itself included).
+    insert_leader_ = true;
+    std::vector<PendingInsert*> batch = {&mine};
+    auto& queue = insert_queue_;
+    queue.erase(std::find(queue.begin(), queue.end(), &mine));
+    auto take = static_cast<std::ptrdiff_t>(std::min(queue.size(), kMaxInsertBatch - 1));
+    batch.insert(batch.end(), queue.begin(), queue.begin() + take);
+    queue.erase(queue.begin(), queue.begin() + take);
+    lock.unlock();
+    try {
+      insert_batch(batch);
+    } catch (...) {
+      // One bad row (say, its owner was just deleted) must not fail the others: each is retried
+      // alone and keeps its own outcome.
+      for (auto* pending : batch) {
+        try {
+          db_.transaction([&](db::Session& s) {
+            pending->inserted = insert_row(s, *pending->job);
+            if (db_.dialect() == db::Dialect::Postgres) s.exec("SELECT pg_notify('jobs', '')");
+          });
+        } catch (...) {
+          pending->error = std::current_exception();
+        }
+      }
+    }
+    lock.lock();
+    for (auto* pending : batch) pending->done = true;
+    insert_leader_ = false;
+    insert_changed_.notify_all();
   }
+  if (mine.error) std::rethrow_exception(mine.error);
+  return mine.inserted;
 }
 
 std::optional<Job> JobStore::find(const std::string& id) {

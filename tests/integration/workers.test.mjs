@@ -67,15 +67,35 @@ async function job(id) {
   return res.json;
 }
 
-// The job's Server-Sent Events until the server closes the stream.
-async function readEvents(jobId) {
-  const res = await fetch(`${server.url}/api/v1/ai/jobs/${jobId}/events`, {
-    headers: { authorization: `Bearer ${alice.access}` }, signal: AbortSignal.timeout(30000),
-  });
-  assert.equal(res.status, 200);
-  const text = await res.text();
-  return text.split('\n\n').map((block) => block.split('\n').find((l) => l.startsWith('data:')))
-    .filter(Boolean).map((l) => JSON.parse(l.slice(5)));
+// Opens the job's Server-Sent Events. `opened` resolves with the first event (the state at
+// connect time); `events` with every event once the server closes the stream.
+function streamEvents(jobId) {
+  let opened;
+  const first = new Promise((resolve) => { opened = resolve; });
+  const events = (async () => {
+    const res = await fetch(`${server.url}/api/v1/ai/jobs/${jobId}/events`, {
+      headers: { authorization: `Bearer ${alice.access}` }, signal: AbortSignal.timeout(30000),
+    });
+    assert.equal(res.status, 200);
+    const decoder = new TextDecoder();
+    let text = '';
+    const parsed = [];
+    for await (const chunk of res.body) {
+      text += decoder.decode(chunk, { stream: true });
+      let end;
+      while ((end = text.indexOf('\n\n')) >= 0) {
+        const data = text.slice(0, end).split('\n').find((l) => l.startsWith('data:'));
+        text = text.slice(end + 2);
+        if (!data) continue;
+        parsed.push(JSON.parse(data.slice(5)));
+        if (parsed.length === 1) opened(parsed[0]);
+      }
+    }
+    return parsed;
+  })();
+  // A stream that fails or ends without an event fails `first` too, rather than hanging.
+  const ended = events.then(() => { throw new Error('the stream ended before any event'); });
+  return { first: Promise.race([first, ended]), events };
 }
 
 test('registering workers is for admins, with validated input', async () => {
@@ -120,8 +140,8 @@ test('lease, progress seen over the job stream, complete', async () => {
   assert.ok(Date.parse(leased.leaseExpiresAt) > Date.now());
   assert.equal((await job(id)).status, 'running');
 
-  const events = readEvents(id);
-  await waitFor('the stream to open', async () => (await job(id)).status === 'running');
+  const stream = streamEvents(id);
+  assert.equal((await stream.first).status, 'running');
   const progress = await asWorker(worker, 'POST', `/api/v1/ai/workers/jobs/${id}/progress`, { percent: 50, message: 'halfway' });
   assert.equal(progress.status, 200, progress.body);
   assert.equal(progress.json.status, 'running');
@@ -131,10 +151,10 @@ test('lease, progress seen over the job stream, complete', async () => {
   const done = await asWorker(worker, 'POST', `/api/v1/ai/workers/jobs/${id}/complete`, { result: { echoed: 'hi' } });
   assert.equal(done.status, 200, done.body);
   assert.equal(done.json.status, 'done');
-  const stream = await events;
-  assert.ok(stream.some((e) => e.progress === 50 && e.progressMessage === 'halfway'), JSON.stringify(stream));
-  assert.deepEqual(stream.at(-1).result, { echoed: 'hi' });
-  assert.equal(stream.at(-1).status, 'done');
+  const events = await stream.events;
+  assert.ok(events.some((e) => e.progress === 50 && e.progressMessage === 'halfway'), JSON.stringify(events));
+  assert.deepEqual(events.at(-1).result, { echoed: 'hi' });
+  assert.equal(events.at(-1).status, 'done');
   const final = await job(id);
   assert.deepEqual(final.result, { echoed: 'hi' });
   // Finished: the lease is gone.

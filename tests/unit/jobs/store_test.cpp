@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -131,6 +132,31 @@ TEST_P(JobStoreTest, CompleteAndClaimStillClaimsWhenTheLeaseWasLost) {
   EXPECT_EQ(outcome.next[0].id, waiting.id);
   EXPECT_EQ(store().find(lost.id)->status, kRunning);
   EXPECT_EQ(store().find(lost.id)->lease_owner, "b");
+}
+
+TEST_P(JobStoreTest, ConcurrentInsertsKeepTheirOwnOutcomes) {
+  // 8 threads insert 50 jobs each; every fifth job reuses one of 10 idempotency keys, so exactly
+  // one insert per key may succeed however the inserts are batched together.
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 50;
+  std::atomic<int> inserted{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        Job job = make_job("u1", {{"t", t}, {"i", i}});
+        if (i % 5 == 0) job.idempotency_key = "key-" + std::to_string(i % 10 + t % 2);
+        (store().insert(job) ? inserted : refused)++;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  int keyed = kThreads * kPerThread / 5;
+  auto distinct_keys =
+      db().query("SELECT COUNT(DISTINCT idempotency_key) FROM jobs").rows.front().integer(0);
+  EXPECT_EQ(refused.load(), keyed - distinct_keys);
+  EXPECT_EQ(inserted.load(), kThreads * kPerThread - refused.load());
+  EXPECT_EQ(db().query("SELECT COUNT(*) FROM jobs").rows.front().integer(0), inserted.load());
 }
 
 TEST_P(JobStoreTest, ClaimsByPriorityOnlyDueJobsOfTheGivenTypes) {
