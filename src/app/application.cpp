@@ -34,6 +34,7 @@
 #include "http/rate_limit.h"
 #include "http/server.h"
 #include "jobs/api.h"
+#include "jobs/external_api.h"
 #include "jobs/noop_handler.h"
 #include "projects/api.h"
 #include "projects/archive_api.h"
@@ -187,6 +188,29 @@ void Application::build_jobs() {
       *job_store_, job_handlers_,
       jobs::JobsConfig{.max_in_flight_per_user = config_.max_jobs_in_flight}, events_.get(),
       project_check);
+  webhook_store_ = std::make_unique<jobs::WebhookStore>(*db_);
+  webhooks_ = std::make_unique<jobs::WebhookService>(
+      *webhook_store_, *job_store_,
+      jobs::WebhookOptions{.allow_private = config_.webhook_allow_private,
+                           .max_attempts = config_.webhook_attempts,
+                           .base_delay_ms = config_.webhook_base_delay_ms,
+                           .timeout_seconds = config_.webhook_timeout_seconds,
+                           .threads = config_.webhook_threads});
+  jobs_->set_webhook_listener([this] { webhooks_->wake(); });
+  external_worker_store_ = std::make_unique<jobs::ExternalWorkerStore>(*db_);
+  external_workers_ = std::make_unique<jobs::ExternalWorkers>(
+      *external_worker_store_, *jobs_, load_or_create_secret(config_.data_dir),
+      jobs::ExternalWorkerOptions{.lease_ms = int64_t{config_.job_lease_seconds} * 1000});
+  jobs_->set_external_types([this] { return external_workers_->served_types(); });
+  // A submitted job wakes whoever may run it: in-process workers and external long polls.
+  auto wake_all = [this] {
+    if (job_workers_) job_workers_->wake();
+    external_workers_->wake();
+  };
+  jobs_->set_submit_listener(wake_all);
+  if (db_->dialect() == db::Dialect::Postgres) {
+    job_wakeup_ = std::make_unique<jobs::PgWakeup>(config_.database_url(), wake_all);
+  }
   if (config_.job_workers > 0) {
     jobs::WorkerOptions options;
     options.threads = config_.job_workers;
@@ -195,11 +219,6 @@ void Application::build_jobs() {
         std::chrono::milliseconds(std::clamp<int64_t>(options.lease_ms / 4, 100, 5000));
     options.idle_wait = std::chrono::milliseconds(config_.job_poll_ms);
     job_workers_ = std::make_unique<jobs::JobWorkers>(*jobs_, options);
-    jobs_->set_submit_listener([this] { job_workers_->wake(); });
-    if (db_->dialect() == db::Dialect::Postgres) {
-      job_wakeup_ = std::make_unique<jobs::PgWakeup>(config_.database_url(),
-                                                     [this] { job_workers_->wake(); });
-    }
   }
 }
 
@@ -251,6 +270,8 @@ void Application::register_routes(http::Router& router) {
   ai::register_usage_routes(router, *ai_usage_);
   ai::register_generate_routes(router, *jobs_, *blobs_, *ai_downloads_);
   ai::register_provider_routes(router, ai_provider_.get());
+  jobs::register_webhook_routes(router, *jobs_, *webhooks_);
+  jobs::register_worker_routes(router, *external_workers_);
   projects::register_archive_routes(router, *projects_);
   register_gdpr_routes(router, *accounts_, *projects_);
   register_design2code_routes(router);
@@ -344,23 +365,52 @@ int Application::serve() {
              {"database", db_->dialect() == db::Dialect::Sqlite ? "sqlite" : "postgres"},
              {"dataDir", config_.data_dir}});
   // Signals are blocked in this thread (above), so the workers inherit the mask.
-  if (job_workers_) job_workers_->start();
-  if (job_wakeup_) job_wakeup_->start();
-  std::thread signal_thread([&server, signals] {
+  start_job_runners();
+  std::thread signal_thread([this, &server, signals] {
     int received = 0;
     sigwait(&signals, &received);
     log::info("draining", {{"signal", received}});
+    external_workers_->stop();  // long polls answer now instead of holding the drain
     server.stop();
   });
   server.run();
   // run() also returns when the server stops for another reason: wake the signal thread.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
-  // Drain: running jobs finish, claimed ones not yet started go back to the queue. AI calls in
-  // flight are cut short: their jobs fail a retryable attempt and run again on a live node.
+  stop_job_runners();
+  log::info("stopped");
+  return 0;
+}
+
+void Application::start_job_runners() {
+  if (job_workers_) job_workers_->start();
+  if (job_wakeup_) job_wakeup_->start();
+  webhooks_->start();
+}
+
+void Application::stop_job_runners() {
+  // Drain: long polls answer, running jobs finish, claimed ones not yet started go back to the
+  // queue, webhook sends in flight finish (pending ones stay in the table for the next start).
+  // AI calls in flight are cut short: their jobs fail a retryable attempt and run again on a
+  // live node.
+  external_workers_->stop();
   if (ai_provider_) ai_provider_->interrupt();
   if (job_wakeup_) job_wakeup_->stop();
   if (job_workers_) job_workers_->stop();
+  webhooks_->stop();
+}
+
+int Application::run_workers() {
+  sigset_t signals = block_shutdown_signals();
+  if (!job_workers_) throw std::invalid_argument("worker needs --job-workers of at least 1");
+  start_job_runners();
+  log::info("workers started",
+            {{"workers", config_.job_workers},
+             {"database", db_->dialect() == db::Dialect::Sqlite ? "sqlite" : "postgres"}});
+  int received = 0;
+  sigwait(&signals, &received);
+  log::info("draining", {{"signal", received}});
+  stop_job_runners();
   log::info("stopped");
   return 0;
 }

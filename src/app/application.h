@@ -20,8 +20,10 @@
 #include "events/bus.h"
 #include "events/sse_hub.h"
 #include "http/router.h"
+#include "jobs/external_workers.h"
 #include "jobs/pg_wakeup.h"
 #include "jobs/service.h"
+#include "jobs/webhooks.h"
 #include "jobs/workers.h"
 #include "projects/service.h"
 
@@ -36,6 +38,9 @@ class Application {
 
   // Runs the HTTP server until SIGINT/SIGTERM, then drains. Returns the process exit code.
   int serve();
+  // `opendesign worker`: runs only the job workers and webhook deliveries (no HTTP listener)
+  // until SIGINT/SIGTERM, then drains. Returns the process exit code.
+  int run_workers();
   // Every route the server serves (also what the OpenAPI check compares against).
   void register_routes(http::Router& router);
 
@@ -50,6 +55,9 @@ class Application {
   void build_jobs();
   void build_collab();
   void build_ai();
+  // Starts / stops the job workers, their PostgreSQL wake-up and webhook deliveries.
+  void start_job_runners();
+  void stop_job_runners();
 
   Config config_;
   std::unique_ptr<db::Database> db_;
@@ -79,9 +87,14 @@ class Application {
   jobs::HandlerRegistry job_handlers_;                // filled in the constructor, then read-only
   std::unique_ptr<jobs::JobStore> job_store_;
   std::unique_ptr<jobs::JobsService> jobs_;
+  std::unique_ptr<jobs::WebhookStore> webhook_store_;
+  std::unique_ptr<jobs::WebhookService> webhooks_;
+  std::unique_ptr<jobs::ExternalWorkerStore> external_worker_store_;
+  std::unique_ptr<jobs::ExternalWorkers> external_workers_;
   // After jobs_ (destroyed before it), so no worker outlives the service it runs jobs for.
   std::unique_ptr<jobs::JobWorkers> job_workers_;
-  // PostgreSQL only: wakes job_workers_ on submits from any node (destroyed before them).
+  // PostgreSQL only: wakes job_workers_ and external workers' long polls on submits from any
+  // node (destroyed before them).
   std::unique_ptr<jobs::PgWakeup> job_wakeup_;
   std::unique_ptr<assets::AssetStore> asset_store_;
   std::unique_ptr<assets::AssetsService> assets_;

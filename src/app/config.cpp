@@ -96,6 +96,12 @@ const std::vector<ConfigKey>& config_keys() {
       {"max-jobs-in-flight", "queued and running jobs allowed per user"},
       {"job-lease-seconds", "seconds after which a silent job worker's job is run again"},
       {"job-poll-ms", "longest an idle job worker waits before looking for due jobs (retries)"},
+      {"webhook-allow-private",
+       "true: job webhooks may target loopback and private addresses (default false: SSRF guard)"},
+      {"webhook-attempts", "attempts per webhook delivery before it is given up"},
+      {"webhook-base-delay-ms", "delay before a webhook's second attempt; doubles each time"},
+      {"webhook-timeout-seconds", "timeout of one webhook attempt"},
+      {"webhook-threads", "webhook deliveries sent at once by this node"},
       {"rate-limits", "overrides of the rate-limit table: rule=limit per minute, comma-separated"},
       {"public-url", "URL of the web app, for mailed links and OAuth callbacks"},
       {"smtp-url", "smtp://host:port or smtps://host:port; without it mails go to the log"},
@@ -166,6 +172,18 @@ void apply_setting(Config& c, const std::string& name, const std::string& value)
     c.job_lease_seconds = parse_int(name, value, 1, 86400);
   else if (name == "job-poll-ms")
     c.job_poll_ms = parse_int(name, value, 10, 3'600'000);
+  else if (name == "webhook-allow-private") {
+    if (value != "true" && value != "false")
+      throw std::invalid_argument("webhook-allow-private must be true or false");
+    c.webhook_allow_private = value == "true";
+  } else if (name == "webhook-attempts")
+    c.webhook_attempts = parse_int(name, value, 1, 20);
+  else if (name == "webhook-base-delay-ms")
+    c.webhook_base_delay_ms = parse_int(name, value, 10, 3'600'000);
+  else if (name == "webhook-timeout-seconds")
+    c.webhook_timeout_seconds = parse_int(name, value, 1, 120);
+  else if (name == "webhook-threads")
+    c.webhook_threads = parse_int(name, value, 1, 64);
   else if (name == "db-pool")
     c.db_pool = parse_int(name, value, 1, 256);
   else if (name == "reset-token-ttl")

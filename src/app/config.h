@@ -33,6 +33,12 @@ struct Config {
   int job_lease_seconds = 30;     // a job worker silent this long is presumed dead
   int job_poll_ms = 1000;         // idle job workers look for due jobs at least this often
   int refresh_grace_ms = 10'000;  // concurrent refreshes with one token within this share a pair
+  // Webhooks on job completion (jobs/webhooks.h).
+  bool webhook_allow_private = false;  // let webhooks reach loopback and private addresses
+  int webhook_attempts = 5;
+  int webhook_base_delay_ms = 1000;
+  int webhook_timeout_seconds = 10;
+  int webhook_threads = 2;
   std::string config_file;
   // Mail and sign-in with OAuth providers (see README "Configuration").
   std::string public_url;  // empty: http://localhost:<port>

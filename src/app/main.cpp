@@ -39,6 +39,9 @@ int main(int argc, char** argv) {
 
   auto* serve = cli.add_subcommand("serve", "Run the HTTP server");
   add_config_flags(*serve, flags, config_file);
+  auto* worker = cli.add_subcommand(
+      "worker", "Run only the job workers and webhook deliveries (no HTTP), e.g. on PostgreSQL");
+  add_config_flags(*worker, flags, config_file);
   auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
   add_config_flags(*migrate, flags, config_file);
 
@@ -97,9 +100,11 @@ int main(int argc, char** argv) {
       std::cout << "restored " << archive << " into " << config.data_dir << "\n";
       return 0;
     }
-    if (serve->parsed()) od::app::block_shutdown_signals();  // before any thread starts
+    // Before any thread starts.
+    if (serve->parsed() || worker->parsed()) od::app::block_shutdown_signals();
     od::app::Application app(config);
     if (serve->parsed()) return app.serve();
+    if (worker->parsed()) return app.run_workers();
     if (migrate->parsed()) {
       std::cout << "schema version " << app.database().schema_version() << "\n";
       return 0;

@@ -35,6 +35,8 @@ HttpResponse http_fetch(const HttpRequest& request) {
   Sink sink{&response.body, request.max_response_bytes};
   CurlList headers;
   for (const auto& header : request.headers) curl_list_append(headers, header);
+  CurlList resolve;
+  for (const auto& entry : request.resolve) curl_list_append(resolve, entry);
 
   curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -46,6 +48,10 @@ HttpResponse http_fetch(const HttpRequest& request) {
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  if (resolve) {
+    curl_easy_setopt(h, CURLOPT_RESOLVE, resolve.get());
+    curl_easy_setopt(h, CURLOPT_PROXY, "");
+  }
   if (request.method == "POST") {
     curl_easy_setopt(h, CURLOPT_POST, 1L);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());

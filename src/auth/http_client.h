@@ -17,6 +17,10 @@ struct HttpRequest {
   std::string body;
   long timeout_seconds = 10;
   size_t max_response_bytes = 1 << 20;
+  // CURLOPT_RESOLVE entries ("host:port:address"): connect to these checked addresses instead
+  // of resolving again. When set, proxies from the environment are ignored too, so the
+  // connection goes exactly where the caller checked.
+  std::vector<std::string> resolve;
 };
 
 struct HttpResponse {

@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/json_input.h"
 #include "core/pagination.h"
+#include "jobs/address_guard.h"
 #include "jobs/job_stream.h"
 
 namespace od::jobs {
@@ -22,6 +23,7 @@ namespace ji = json_input;
 constexpr size_t kSubmitBodyLimit = 320 * 1024;
 constexpr size_t kMaxTypeLength = 64;
 constexpr size_t kMaxStreamChunks = 256;
+constexpr size_t kMaxWebhookUrlLength = 2048;
 
 bool valid_type_name(const std::string& type) {
   for (char c : type) {
@@ -33,8 +35,8 @@ bool valid_type_name(const std::string& type) {
 
 SubmitRequest parse_submit(const std::string& text) {
   auto body = ji::parse_object(text);
-  ji::reject_unknown_fields(
-      body, {"type", "input", "projectId", "idempotencyKey", "priority", "maxAttempts", "dedupe"});
+  ji::reject_unknown_fields(body, {"type", "input", "projectId", "idempotencyKey", "priority",
+                                   "maxAttempts", "dedupe", "webhookUrl"});
   SubmitRequest in;
   in.type = *ji::string_field(body, "type", true, 1, kMaxTypeLength);
   if (!valid_type_name(in.type)) {
@@ -51,6 +53,12 @@ SubmitRequest parse_submit(const std::string& text) {
   in.priority = static_cast<int>(ji::int_field(body, "priority", false, -10, 10).value_or(0));
   in.max_attempts = static_cast<int>(ji::int_field(body, "maxAttempts", false, 1, 10).value_or(3));
   in.dedupe = ji::bool_field(body, "dedupe", false).value_or(true);
+  in.webhook_url = ji::string_field(body, "webhookUrl", false, 1, kMaxWebhookUrlLength);
+  UrlTarget target;
+  if (in.webhook_url && !parse_url_target(*in.webhook_url, target)) {
+    throw validation_error("webhookUrl must be an absolute http or https URL without user info.",
+                           {{"field", "/webhookUrl"}});
+  }
   return in;
 }
 
@@ -130,6 +138,11 @@ void register_routes(http::Router& router, JobsService& service, events::EventBu
         entry["reason"] = {{"code", why->code}, {"message", why->reason}};
       }
       types.push_back(std::move(entry));
+    }
+    // Types served over HTTP by recently seen external workers (jobs/external_workers.h).
+    for (const auto& type : service.external_types()) {
+      if (service.handlers().find(type)) continue;
+      types.push_back({{"type", type}, {"available", true}, {"runner", "external"}});
     }
     return Response::json(200, {{"jobTypes", types}});
   });

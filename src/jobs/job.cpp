@@ -38,6 +38,7 @@ nlohmann::json to_json(const Job& job, bool with_input) {
       {"createdAt", time_or_null(job.created_at)},
       {"startedAt", time_or_null(job.started_at)},
       {"finishedAt", time_or_null(job.finished_at)},
+      {"webhookUrl", job.webhook_url ? nlohmann::json(*job.webhook_url) : nullptr},
   };
   if (with_input) out["input"] = job.input;
   return out;

@@ -45,6 +45,7 @@ struct Job {
   int64_t created_at = 0;
   int64_t started_at = 0;
   int64_t finished_at = 0;
+  std::optional<std::string> webhook_url;  // POSTed to when the job reaches a final state
 };
 
 // The API form. `with_input` adds the input (single-job reads; lists leave it out).

@@ -1,5 +1,7 @@
 #include "jobs/service.h"
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "core/ids.h"
 #include "core/time.h"
@@ -35,20 +37,39 @@ void JobsService::set_submit_listener(std::function<void()> listener) {
   submit_listener_ = std::move(listener);
 }
 
+void JobsService::set_external_types(std::function<std::vector<std::string>()> types) {
+  external_types_ = std::move(types);
+}
+
+std::vector<std::string> JobsService::external_types() const {
+  return external_types_ ? external_types_() : std::vector<std::string>{};
+}
+
+bool JobsService::serves_externally(const std::string& type) const {
+  auto types = external_types();
+  return std::find(types.begin(), types.end(), type) != types.end();
+}
+
+void JobsService::set_webhook_listener(std::function<void()> listener) {
+  webhook_listener_ = std::move(listener);
+}
+
 Submitted JobsService::submit(const auth::Principal& caller, const SubmitRequest& request) {
-  const JobHandler* handler = handlers_.find(request.type);
-  if (!handler) {
+  const JobHandler* handler = handlers_.find(request.type);  // null: an external worker's type
+  if (!handler && !serves_externally(request.type)) {
     throw ApiError(422, "unknown_job_type",
                    "This server cannot run jobs of type '" + request.type + "'.",
                    {{"field", "/type"}});
   }
-  if (auto why = handler->unavailable()) throw ApiError(422, why->code, why->reason);
+  if (handler) {
+    if (auto why = handler->unavailable()) throw ApiError(422, why->code, why->reason);
+  }
   std::string input_text = request.input.dump();
   if (input_text.size() > config_.max_input_bytes) {
     throw payload_too_large("The job input is larger than " +
                             std::to_string(config_.max_input_bytes) + " bytes.");
   }
-  handler->validate(request.input);
+  if (handler) handler->validate(request.input);
   if (request.project_id) {
     if (!is_valid_id(*request.project_id)) throw not_found("project");
     if (project_check_) project_check_(caller, *request.project_id);
@@ -64,7 +85,8 @@ Submitted JobsService::submit(const auth::Principal& caller, const SubmitRequest
     }
   }
   int64_t now = now_ms();
-  if (request.dedupe) {
+  // A caller that asked for a webhook is waiting for one: it gets its own job, not an earlier one.
+  if (request.dedupe && !request.webhook_url) {
     if (auto earlier =
             store_.find_done_by_hash(caller.user_id, hash, now - config_.dedupe_window_ms)) {
       return {*earlier, false};
@@ -90,6 +112,7 @@ Submitted JobsService::submit(const auth::Principal& caller, const SubmitRequest
   job.max_attempts = request.max_attempts;
   job.run_after = now;
   job.created_at = now;
+  job.webhook_url = request.webhook_url;
   if (!store_.insert(job)) {
     // A concurrent submit with the same key won the race: answer with its job.
     auto earlier = store_.find_by_key(caller.user_id, *request.idempotency_key);
@@ -127,6 +150,7 @@ Job JobsService::cancel(const auth::Principal& caller, const std::string& id) {
 }
 
 void JobsService::announce(const Job& job) {
+  if (webhook_listener_ && job.webhook_url && is_final_status(job.status)) webhook_listener_();
   if (!bus_) return;
   events::Event event;
   event.topic = job_topic(job.id);

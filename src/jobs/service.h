@@ -31,6 +31,7 @@ struct SubmitRequest {
   int priority = 0;      // -10..10
   int max_attempts = 3;  // 1..10
   bool dedupe = true;
+  std::optional<std::string> webhook_url;  // validated by the API (http/https, <= 2048 chars)
 };
 
 struct Submitted {
@@ -58,17 +59,26 @@ class JobsService {
   void announce(const Job& job);
   // Called after every submit that queued a job (the worker pool's wake-up).
   void set_submit_listener(std::function<void()> listener);
+  // Types without an in-process handler that submit accepts anyway (served by external workers).
+  void set_external_types(std::function<std::vector<std::string>()> types);
+  std::vector<std::string> external_types() const;
+  // Called by announce() for a final job with a webhook URL (the webhook dispatcher's wake-up).
+  void set_webhook_listener(std::function<void()> listener);
 
   JobStore& store() { return store_; }
   const HandlerRegistry& handlers() const { return handlers_; }
 
  private:
+  bool serves_externally(const std::string& type) const;
+
   JobStore& store_;
   const HandlerRegistry& handlers_;
   const JobsConfig config_;
   events::EventBus* bus_;
   ProjectCheck project_check_;
   std::function<void()> submit_listener_;
+  std::function<std::vector<std::string>()> external_types_;
+  std::function<void()> webhook_listener_;
 };
 
 // "job:<id>".

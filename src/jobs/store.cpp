@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 
 namespace od::jobs {
 namespace {
@@ -10,9 +11,14 @@ constexpr const char* kColumns =
     "id, type, owner_id, project_id, input, input_hash, idempotency_key, status, priority, "
     "run_after, attempts, max_attempts, lease_owner, lease_expires_at, heartbeat_at, progress, "
     "progress_message, result, error_code, error_message, cancel_requested, event_seq, "
-    "created_at, started_at, finished_at";
+    "created_at, started_at, finished_at, webhook_url";
 
 constexpr int64_t kMaxRetryDelayMs = 3600 * 1000;
+
+constexpr const char* kCompleteSql =
+    "UPDATE jobs SET status = 'done', result = $3, progress = 100, finished_at = $4, "
+    "lease_owner = NULL, lease_expires_at = NULL, event_seq = event_seq + 1 "
+    "WHERE id = $1 AND lease_owner = $2 AND status = 'running'";
 
 nlohmann::json parse_stored(const std::string& text) {
   auto value = nlohmann::json::parse(text, nullptr, false);
@@ -46,6 +52,7 @@ Job job_from_row(const db::Row& row) {
   j.created_at = row.integer(22);
   j.started_at = row.integer(23);
   j.finished_at = row.integer(24);
+  j.webhook_url = row.optional_text(25);
   return j;
 }
 
@@ -76,24 +83,72 @@ int64_t retry_delay_ms(int attempt, double jitter) {
   return static_cast<int64_t>(std::llround(static_cast<double>(base) * jitter));
 }
 
+// One job's INSERT; false when its idempotency key is taken (the only unique key a new job can
+// meet: ids are fresh).
+bool JobStore::insert_row(db::Session& s, const Job& j) {
+  return s.exec(
+              "INSERT INTO jobs (id, type, owner_id, project_id, input, input_hash, "
+              "idempotency_key, status, priority, run_after, attempts, max_attempts, created_at, "
+              "webhook_url) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13) "
+              "ON CONFLICT DO NOTHING",
+              {j.id, j.type, j.owner_id, j.project_id, j.input.dump(), j.input_hash,
+               j.idempotency_key, j.status, j.priority, j.run_after, j.max_attempts, j.created_at,
+               j.webhook_url})
+             .affected_rows > 0;
+}
+
+// Inserts `batch` in one transaction. On PostgreSQL it also notifies the workers of every node
+// (see PgWakeup); NOTIFY in the transaction is delivered only when the jobs are committed.
+void JobStore::insert_batch(std::vector<PendingInsert*>& batch) {
+  db_.transaction([&](db::Session& s) {
+    for (auto* pending : batch) pending->inserted = insert_row(s, *pending->job);
+    if (db_.dialect() == db::Dialect::Postgres) s.exec("SELECT pg_notify('jobs', '')");
+  });
+}
+
 bool JobStore::insert(const Job& j) {
-  try {
-    // On PostgreSQL the insert also notifies the workers of every node (see PgWakeup); NOTIFY in
-    // the transaction is delivered only when the job is committed and visible.
-    db_.transaction([&](db::Session& s) {
-      s.exec(
-          "INSERT INTO jobs (id, type, owner_id, project_id, input, input_hash, idempotency_key, "
-          "status, priority, run_after, attempts, max_attempts, created_at) "
-          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12)",
-          {j.id, j.type, j.owner_id, j.project_id, j.input.dump(), j.input_hash, j.idempotency_key,
-           j.status, j.priority, j.run_after, j.max_attempts, j.created_at});
-      if (db_.dialect() == db::Dialect::Postgres) s.exec("SELECT pg_notify('jobs', '')");
-    });
-    return true;
-  } catch (const db::Error& e) {
-    if (e.kind() == db::Error::Kind::UniqueViolation && j.idempotency_key) return false;
-    throw;
+  // Group commit: submits that arrive while another's transaction commits are inserted together
+  // in the next one, so N concurrent submits cost one commit (one fsync on SQLite) rather than N.
+  // Each caller returns only after the transaction holding its job committed: nothing is
+  // acknowledged before it is durable.
+  PendingInsert mine;
+  mine.job = &j;
+  std::unique_lock lock(insert_mutex_);
+  insert_queue_.push_back(&mine);
+  insert_changed_.wait(lock, [&] { return mine.done || !insert_leader_; });
+  if (!mine.done) {
+    // This caller commits for everyone queued so far (itself included).
+    insert_leader_ = true;
+    std::vector<PendingInsert*> batch = {&mine};
+    auto& queue = insert_queue_;
+    queue.erase(std::find(queue.begin(), queue.end(), &mine));
+    auto take = static_cast<std::ptrdiff_t>(std::min(queue.size(), kMaxInsertBatch - 1));
+    batch.insert(batch.end(), queue.begin(), queue.begin() + take);
+    queue.erase(queue.begin(), queue.begin() + take);
+    lock.unlock();
+    try {
+      insert_batch(batch);
+    } catch (...) {
+      // One bad row (say, its owner was just deleted) must not fail the others: each is retried
+      // alone and keeps its own outcome.
+      for (auto* pending : batch) {
+        try {
+          db_.transaction([&](db::Session& s) {
+            pending->inserted = insert_row(s, *pending->job);
+            if (db_.dialect() == db::Dialect::Postgres) s.exec("SELECT pg_notify('jobs', '')");
+          });
+        } catch (...) {
+          pending->error = std::current_exception();
+        }
+      }
+    }
+    lock.lock();
+    for (auto* pending : batch) pending->done = true;
+    insert_leader_ = false;
+    insert_changed_.notify_all();
   }
+  if (mine.error) std::rethrow_exception(mine.error);
+  return mine.inserted;
 }
 
 std::optional<Job> JobStore::find(const std::string& id) {
@@ -141,10 +196,11 @@ std::vector<Job> JobStore::list(const ListFilter& f) {
   return all_jobs(db_.query(sql, params));
 }
 
-std::vector<Job> JobStore::claim(const std::string& worker, const std::vector<std::string>& types,
-                                 int limit, int64_t now, int64_t lease_ms) {
-  if (types.empty() || limit <= 0) return {};
-  db::Params params = {worker, now + lease_ms, now, limit};
+// The claim statement of claim() and complete_and_claim(); empty when there is nothing to claim.
+std::string JobStore::claim_sql(const std::string& worker, const std::vector<std::string>& types,
+                                int limit, int64_t now, int64_t lease_ms, db::Params& params) {
+  if (types.empty() || limit <= 0) return "";
+  params = {worker, now + lease_ms, now, limit};
   std::string in_types;
   for (const auto& type : types) {
     params.emplace_back(type);
@@ -158,16 +214,44 @@ std::vector<Job> JobStore::claim(const std::string& worker, const std::vector<st
   // Either way the outer UPDATE finds the rows by primary key; repeating the status test there
   // would make SQLite scan every queued row.
   if (db_.dialect() == db::Dialect::Postgres) pick += " FOR UPDATE SKIP LOCKED";
-  std::string sql =
-      "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = $1, "
-      "lease_expires_at = $2, heartbeat_at = $3, started_at = COALESCE(started_at, $3), "
-      "event_seq = event_seq + 1 WHERE id IN (" +
-      pick + ")" + returning();
-  auto jobs = all_jobs(db_.execute(sql, params));
+  return "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = $1, "
+         "lease_expires_at = $2, heartbeat_at = $3, started_at = COALESCE(started_at, $3), "
+         "event_seq = event_seq + 1 WHERE id IN (" +
+         pick + ")" + returning();
+}
+
+namespace {
+
+// Claimed jobs in the order the worker should run them (RETURNING does not keep the pick order).
+std::vector<Job> in_run_order(std::vector<Job> jobs) {
   std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) {
     return a.priority != b.priority ? a.priority > b.priority : a.id < b.id;
   });
   return jobs;
+}
+
+}  // namespace
+
+std::vector<Job> JobStore::claim(const std::string& worker, const std::vector<std::string>& types,
+                                 int limit, int64_t now, int64_t lease_ms) {
+  db::Params params;
+  std::string sql = claim_sql(worker, types, limit, now, lease_ms, params);
+  if (sql.empty()) return {};
+  return in_run_order(all_jobs(db_.execute(sql, params)));
+}
+
+JobStore::Completion JobStore::complete_and_claim(const std::string& id, const std::string& worker,
+                                                  const nlohmann::json& result, int64_t now,
+                                                  const std::vector<std::string>& types, int limit,
+                                                  int64_t lease_ms) {
+  Completion out;
+  db::Params params;
+  std::string claim = claim_sql(worker, types, limit, now, lease_ms, params);
+  db_.transaction([&](db::Session& s) {
+    out.completed = s.exec(kCompleteSql, {id, worker, result.dump(), now}).affected_rows > 0;
+    if (!claim.empty()) out.next = in_run_order(all_jobs(s.exec(claim, params)));
+  });
+  return out;
 }
 
 LeaseState JobStore::heartbeat(const std::string& id, const std::string& worker, int64_t now,
@@ -196,12 +280,7 @@ LeaseState JobStore::progress(const std::string& id, const std::string& worker, 
 
 bool JobStore::complete(const std::string& id, const std::string& worker,
                         const nlohmann::json& result, int64_t now) {
-  return db_.execute(
-                "UPDATE jobs SET status = 'done', result = $3, progress = 100, finished_at = $4, "
-                "lease_owner = NULL, lease_expires_at = NULL, event_seq = event_seq + 1 "
-                "WHERE id = $1 AND lease_owner = $2 AND status = 'running'",
-                {id, worker, result.dump(), now})
-             .affected_rows > 0;
+  return db_.execute(kCompleteSql, {id, worker, result.dump(), now}).affected_rows > 0;
 }
 
 std::optional<Job> JobStore::fail(const std::string& id, const std::string& worker,

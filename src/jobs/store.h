@@ -7,6 +7,9 @@
 // (FOR UPDATE SKIP LOCKED); SQLite has one writer, so a single UPDATE ... RETURNING is exclusive.
 #pragma once
 
+#include <condition_variable>
+#include <exception>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +44,7 @@ class JobStore {
   explicit JobStore(db::Database& db) : db_(db) {}
 
   // False when the owner already has a job with this idempotency key (nothing is written).
+  // Concurrent inserts are committed together (group commit); each returns once its job is.
   bool insert(const Job& job);
   std::optional<Job> find(const std::string& id);
   std::optional<Job> find_by_key(const std::string& owner_id, const std::string& key);
@@ -68,6 +72,16 @@ class JobStore {
   // running -> done with `result`; false when the lease was lost meanwhile.
   bool complete(const std::string& id, const std::string& worker, const nlohmann::json& result,
                 int64_t now);
+  // complete(), then claim() for the same worker, in one transaction: a busy worker finishes a job
+  // and takes its next ones with one commit instead of two. The claim happens even when the lease
+  // was lost (`completed` false).
+  struct Completion {
+    bool completed = false;
+    std::vector<Job> next;
+  };
+  Completion complete_and_claim(const std::string& id, const std::string& worker,
+                                const nlohmann::json& result, int64_t now,
+                                const std::vector<std::string>& types, int limit, int64_t lease_ms);
   // A failed attempt. Retryable with attempts left: back to queued after retry_delay_ms(attempts,
   // jitter); otherwise failed for good (dead-lettered). Returns the job after the change, or
   // nullopt when the lease was lost meanwhile.
@@ -86,7 +100,24 @@ class JobStore {
   std::optional<Job> cancel(const std::string& id, int64_t now);
 
  private:
+  struct PendingInsert {
+    const Job* job = nullptr;
+    bool done = false;
+    bool inserted = false;
+    std::exception_ptr error;
+  };
+  static constexpr size_t kMaxInsertBatch = 64;
+
+  bool insert_row(db::Session& s, const Job& job);
+  void insert_batch(std::vector<PendingInsert*>& batch);
+  std::string claim_sql(const std::string& worker, const std::vector<std::string>& types, int limit,
+                        int64_t now, int64_t lease_ms, db::Params& params);
+
   db::Database& db_;
+  std::mutex insert_mutex_;
+  std::condition_variable insert_changed_;
+  std::vector<PendingInsert*> insert_queue_;
+  bool insert_leader_ = false;  // a caller is committing a batch now
 };
 
 }  // namespace od::jobs

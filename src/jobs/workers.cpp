@@ -123,28 +123,35 @@ void JobWorkers::wake() {
 }
 
 void JobWorkers::work(const std::string& worker_id) {
+  std::vector<Job> next;  // claimed in the transaction that completed the previous job
   while (true) {
     uint64_t seen;
+    bool stopping;
     {
       std::lock_guard lock(mutex_);
-      if (stopping_) return;
+      stopping = stopping_;
       seen = wakeups_;
     }
-    std::vector<Job> jobs;
-    try {
-      jobs = service_.store().claim(worker_id, types_, options_.batch, now_ms(), options_.lease_ms);
-    } catch (const std::exception& e) {
-      log::warn("job claim failed", {{"worker", worker_id}, {"error", e.what()}});
+    std::vector<Job> jobs = std::move(next);
+    next.clear();
+    if (jobs.empty() && !stopping) {
+      try {
+        jobs =
+            service_.store().claim(worker_id, types_, options_.batch, now_ms(), options_.lease_ms);
+      } catch (const std::exception& e) {
+        log::warn("job claim failed", {{"worker", worker_id}, {"error", e.what()}});
+      }
     }
     if (jobs.empty()) {
+      if (stopping) return;
       std::unique_lock lock(mutex_);
       changed_.wait_for(lock, options_.idle_wait, [&] { return stopping_ || wakeups_ != seen; });
       continue;
     }
     // Another idle worker may take what this one left; a batch is shared out this way.
     if (jobs.size() > 1) changed_.notify_one();
-    for (auto& job : jobs) {
-      bool stopping;
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      Job& job = jobs[i];
       {
         std::lock_guard lock(mutex_);
         stopping = stopping_;
@@ -153,7 +160,8 @@ void JobWorkers::work(const std::string& worker_id) {
         if (stopping) {
           service_.store().release(job.id, worker_id);
         } else {
-          run_job(worker_id, std::move(job));
+          // The last job of a batch claims the next batch as it completes.
+          run_job(worker_id, std::move(job), i + 1 == jobs.size() ? &next : nullptr);
         }
       } catch (const std::exception& e) {
         // The store failed; the lease runs out and the reaper gives the job another attempt.
@@ -163,7 +171,7 @@ void JobWorkers::work(const std::string& worker_id) {
   }
 }
 
-void JobWorkers::run_job(const std::string& worker_id, Job job) {
+void JobWorkers::run_job(const std::string& worker_id, Job job, std::vector<Job>* claim_next) {
   service_.announce(job);
   JobHandler* handler = service_.handlers().find(job.type);
   RunningJob context(service_, job, worker_id, options_.lease_ms);
@@ -194,7 +202,16 @@ void JobWorkers::run_job(const std::string& worker_id, Job job) {
     return;
   }
   if (result) {
-    if (store.complete(job.id, worker_id, *result, now)) {
+    bool completed;
+    if (claim_next) {
+      auto outcome = store.complete_and_claim(job.id, worker_id, *result, now, types_,
+                                              options_.batch, options_.lease_ms);
+      completed = outcome.completed;
+      *claim_next = std::move(outcome.next);
+    } else {
+      completed = store.complete(job.id, worker_id, *result, now);
+    }
+    if (completed) {
       job.status = kDone;
       job.result = std::move(result);
       job.progress = 100;

@@ -45,7 +45,9 @@ class JobWorkers {
 
  private:
   void work(const std::string& worker_id);
-  void run_job(const std::string& worker_id, Job job);
+  // Runs one claimed job and records its outcome. With `claim_next`, a successful job is
+  // completed together with claiming the worker's next jobs (one commit), which land there.
+  void run_job(const std::string& worker_id, Job job, std::vector<Job>* claim_next);
   void reap();
 
   JobsService& service_;

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -81,6 +82,81 @@ TEST_P(JobStoreTest, EveryJobIsClaimedExactlyOnceByFourConcurrentWorkers) {
   EXPECT_EQ(unique.size(), static_cast<size_t>(kJobs));
   auto left = db().query("SELECT COUNT(*) FROM jobs WHERE status <> 'done' OR attempts <> 1");
   EXPECT_EQ(left.rows.front().integer(0), 0);
+}
+
+TEST_P(JobStoreTest, CompletingAndClaimingInOneTransactionRunsEveryJobOnce) {
+  constexpr int kJobs = 300;
+  for (int i = 0; i < kJobs; ++i) submitted(make_job("u1", {{"i", i}}));
+  std::mutex mutex;
+  std::vector<std::string> done;
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 4; ++w) {
+    workers.emplace_back([&, w] {
+      std::string worker = "w" + std::to_string(w);
+      auto jobs = store().claim(worker, kTypes, 2, 1000, 60000);
+      while (!jobs.empty()) {
+        std::vector<Job> next;
+        for (size_t i = 0; i < jobs.size(); ++i) {
+          EXPECT_EQ(jobs[i].lease_owner, worker);
+          if (i + 1 < jobs.size()) {
+            EXPECT_TRUE(store().complete(jobs[i].id, worker, {{"ok", true}}, 1001));
+          } else {
+            auto outcome = store().complete_and_claim(jobs[i].id, worker, {{"ok", true}}, 1001,
+                                                      kTypes, 2, 60000);
+            EXPECT_TRUE(outcome.completed);
+            next = std::move(outcome.next);
+          }
+          std::lock_guard lock(mutex);
+          done.push_back(jobs[i].id);
+        }
+        jobs = std::move(next);
+      }
+    });
+  }
+  for (auto& t : workers) t.join();
+  EXPECT_EQ(done.size(), static_cast<size_t>(kJobs));
+  EXPECT_EQ(std::set<std::string>(done.begin(), done.end()).size(), static_cast<size_t>(kJobs));
+  auto left = db().query("SELECT COUNT(*) FROM jobs WHERE status <> 'done' OR attempts <> 1");
+  EXPECT_EQ(left.rows.front().integer(0), 0);
+}
+
+TEST_P(JobStoreTest, CompleteAndClaimStillClaimsWhenTheLeaseWasLost) {
+  Job lost = submitted(make_job("u1", {{"i", 1}}));
+  ASSERT_EQ(store().claim("a", kTypes, 1, 100, 10).size(), 1u);
+  ASSERT_EQ(store().requeue_expired(200).size(), 1u);  // a's lease ran out
+  ASSERT_EQ(store().claim("b", kTypes, 1, 300, 60000).size(), 1u);
+  Job waiting = submitted(make_job("u1", {{"i", 2}}));
+  auto outcome = store().complete_and_claim(lost.id, "a", {{"ok", true}}, 400, kTypes, 5, 60000);
+  EXPECT_FALSE(outcome.completed) << "b holds the job now";
+  ASSERT_EQ(outcome.next.size(), 1u);
+  EXPECT_EQ(outcome.next[0].id, waiting.id);
+  EXPECT_EQ(store().find(lost.id)->status, kRunning);
+  EXPECT_EQ(store().find(lost.id)->lease_owner, "b");
+}
+
+TEST_P(JobStoreTest, ConcurrentInsertsKeepTheirOwnOutcomes) {
+  // 8 threads insert 50 jobs each; every fifth job reuses one of 10 idempotency keys, so exactly
+  // one insert per key may succeed however the inserts are batched together.
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 50;
+  std::atomic<int> inserted{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        Job job = make_job("u1", {{"t", t}, {"i", i}});
+        if (i % 5 == 0) job.idempotency_key = "key-" + std::to_string(i % 10 + t % 2);
+        (store().insert(job) ? inserted : refused)++;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  int keyed = kThreads * kPerThread / 5;
+  auto distinct_keys =
+      db().query("SELECT COUNT(DISTINCT idempotency_key) FROM jobs").rows.front().integer(0);
+  EXPECT_EQ(refused.load(), keyed - distinct_keys);
+  EXPECT_EQ(inserted.load(), kThreads * kPerThread - refused.load());
+  EXPECT_EQ(db().query("SELECT COUNT(*) FROM jobs").rows.front().integer(0), inserted.load());
 }
 
 TEST_P(JobStoreTest, ClaimsByPriorityOnlyDueJobsOfTheGivenTypes) {
