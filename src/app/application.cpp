@@ -117,7 +117,9 @@ Application::Application(Config config) : config_(std::move(config)) {
   assets_ = std::make_unique<assets::AssetsService>(
       *asset_store_, *blobs_, *projects_,
       assets::AssetsConfig{.max_file_bytes = int64_t{config_.max_upload_mb} * 1024 * 1024,
-                           .quota_bytes = int64_t{config_.user_quota_mb} * 1024 * 1024});
+                           .quota_bytes = int64_t{config_.user_quota_mb} * 1024 * 1024,
+                           .staging_dir = (std::filesystem::path(config_.data_dir) / "uploads")
+                                              .string()});
 }
 
 Application::~Application() = default;

@@ -18,6 +18,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <array>
 #include <atomic>
 #include <limits>
 #include <mutex>
@@ -50,6 +51,7 @@ constexpr size_t kReadChunk = 4096;
 // memory one upload or download costs, whatever its size.
 constexpr size_t kBodyChunk = 64 * 1024;
 constexpr size_t kPipeBytes = 4 * kBodyChunk;
+constexpr auto kLinger = std::chrono::seconds(2);
 constexpr auto kDrainPoll = std::chrono::milliseconds(20);
 constexpr auto kTlsShutdownTimeout = std::chrono::seconds(1);
 constexpr char kUnmatchedRoute[] = "unmatched";
@@ -483,14 +485,20 @@ class Server::Impl {
                    pending->signal.cancel();
                  });
     });
+    bool unread_body = false;  // the handler answered before the body ended (a refused upload)
     if (body_feed) {
       bool complete = false;
       if (accepted) complete = co_await feed_body(stream, conn, buffer, *body_feed, body_pipe);
       if (!complete) keep_alive = false;  // the rest of the body is still on the wire
+      unread_body = !complete && !body_pipe->failed();
     }
     Response response;
     if (accepted) {
-      co_await pending->signal.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      // While a streamed body was fed, the result may already have arrived (and its cancel found
+      // no waiter): wait only when it has not.
+      if (!pending->response) {
+        co_await pending->signal.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      }
       response = std::move(*pending->response);
     } else {
       --gauges_->queued;
@@ -513,7 +521,23 @@ class Server::Impl {
       co_return co_await write_produced(stream, conn, std::move(response), is_head, keep_alive,
                                         version);
     }
-    co_return co_await write_response(stream, std::move(response), is_head, keep_alive, version);
+    bool again = co_await write_response(stream, std::move(response), is_head, keep_alive, version);
+    if (unread_body) co_await linger(stream);
+    co_return again;
+  }
+
+  // After answering a request whose body was left unread, closing at once, with bytes still
+  // arriving, makes the kernel reset the connection, and the client may lose the answer. So
+  // drop what keeps coming for a short while first (web servers' "lingering close").
+  template <typename Stream>
+  asio::awaitable<void> linger(Stream& stream) {
+    std::array<char, 16384> sink;
+    beast::error_code ec;
+    lowest(stream).expires_after(kLinger);
+    while (!ec) {
+      co_await stream.async_read_some(asio::buffer(sink),
+                                      asio::redirect_error(asio::use_awaitable, ec));
+    }
   }
 
   // Reads a stream_body request's body into its pipe while the handler consumes it, pausing the
@@ -556,6 +580,7 @@ class Server::Impl {
                                       asio::redirect_error(asio::use_awaitable, ec));
       if (ec == bhttp::error::need_buffer) ec = {};
       chunk.resize(chunk.size() - body.size);
+      if (ec && pipe->abandoned()) break;  // cancelled: the handler has answered
       if (ec == bhttp::error::body_limit) {
         pipe->fail(payload_too_large("The request body exceeds the limit of this route."));
         break;
