@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "app/config.h"
+#include "assets/resumable.h"
 #include "assets/service.h"
 #include "auth/oauth.h"
 #include "auth/service.h"
@@ -67,6 +68,8 @@ class Application {
   std::unique_ptr<storage::BlobStore> blobs_;  // after projects_: assets check access there
   std::unique_ptr<assets::AssetStore> asset_store_;
   std::unique_ptr<assets::AssetsService> assets_;
+  std::unique_ptr<assets::ResumableStore> resumable_store_;
+  std::unique_ptr<assets::ResumableUploads> resumable_uploads_;
   events::Subscription revocations_;  // applies other instances' access-token revocations
 };
 

@@ -62,6 +62,8 @@ struct Config {
   std::string s3_region = "us-east-1";
   std::string s3_access_key;
   std::string s3_secret_key;
+  // How long a resumable (tus) upload may take, from its creation.
+  int upload_expiry_seconds = 86400;
   std::string s3_addressing = "path";  // path | virtual
 
   std::string database_url() const;

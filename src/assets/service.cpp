@@ -70,9 +70,8 @@ Asset AssetsService::upload(const auth::Principal& caller, const UploadInput& in
                        source);
 }
 
-Asset AssetsService::upload_stream(const auth::Principal& caller, const StreamedUpload& upload,
-                                   const ByteSource& source) {
-  // Everything that can be refused before the bytes arrive is refused first.
+std::string AssetsService::check_before_bytes(const auth::Principal& caller,
+                                              const StreamedUpload& upload) {
   if (upload.declared_size && *upload.declared_size > config_.max_file_bytes) {
     throw payload_too_large("A file may be at most " + megabytes(config_.max_file_bytes) + ".");
   }
@@ -85,34 +84,60 @@ Asset AssetsService::upload_stream(const auth::Principal& caller, const Streamed
       throw forbidden("Adding assets to this project needs editor access.");
     }
   }
-  if (upload.declared_size &&
-      store_.usage(caller.user_id) + *upload.declared_size > config_.quota_bytes) {
+  return *declared;
+}
+
+void AssetsService::check_quota(const auth::Principal& caller, int64_t more_bytes) {
+  if (store_.usage(caller.user_id) + more_bytes > config_.quota_bytes) {
     throw quota_exceeded(config_.quota_bytes);
   }
+}
 
+std::string AssetsService::check_content(std::string_view head, const std::string& declared) {
+  if (head.empty()) throw validation_error("The file is empty.", {{"field", "body"}});
+  auto sniffed = sniff_type(head);
+  if (!sniffed || *sniffed != declared) {
+    throw ApiError(415, "type_mismatch", "The file's content is not " + declared + ".",
+                   {{"declared", declared},
+                    {"detected", sniffed ? nlohmann::json(*sniffed) : nlohmann::json(nullptr)}});
+  }
+  return *sniffed;
+}
+
+Asset AssetsService::upload_stream(const auth::Principal& caller, const StreamedUpload& upload,
+                                   const ByteSource& source) {
+  // Everything that can be refused before the bytes arrive is refused first.
+  std::string declared = check_before_bytes(caller, upload);
+  if (upload.declared_size) check_quota(caller, *upload.declared_size);
   StagedUpload staged(staging_dir_);
-  std::optional<std::string> sniffed;
-  staged.receive(source, config_.max_file_bytes, [&](std::string_view head) {
-    if (head.empty()) throw validation_error("The file is empty.", {{"field", "body"}});
-    sniffed = sniff_type(head);
-    if (!sniffed || *sniffed != *declared) {
-      throw ApiError(415, "type_mismatch", "The file's content is not " + *declared + ".",
-                     {{"declared", *declared},
-                      {"detected", sniffed ? nlohmann::json(*sniffed) : nlohmann::json(nullptr)}});
-    }
-  });
+  staged.receive(source, config_.max_file_bytes,
+                 [&](std::string_view head) { check_content(head, declared); });
+  return store_staged(caller, upload, staged, declared);
+}
 
+Asset AssetsService::upload_staged(const auth::Principal& caller, const StreamedUpload& upload,
+                                   StagedUpload& staged) {
+  std::string declared = check_before_bytes(caller, upload);
+  if (staged.size() > config_.max_file_bytes) {
+    throw payload_too_large("A file may be at most " + megabytes(config_.max_file_bytes) + ".");
+  }
+  check_content(staged.head(), declared);
+  return store_staged(caller, upload, staged, declared);
+}
+
+Asset AssetsService::store_staged(const auth::Principal& caller, const StreamedUpload& upload,
+                                  StagedUpload& staged, const std::string& type) {
   Asset asset;
   asset.id = new_id();
   asset.owner_id = caller.user_id;
   asset.project_id = upload.project_id;
   asset.filename = sanitize_filename(upload.filename);
-  asset.content_type = *sniffed;
+  asset.content_type = type;
   asset.size = staged.size();
   asset.sha256 = staged.sha256();
   // SVG is rewritten (sanitised), in memory: markup files are small next to the per-file limit.
   std::optional<std::string> clean;
-  if (*sniffed == "image/svg+xml") {
+  if (type == "image/svg+xml") {
     clean = sanitize_svg(staged.read_all());
     if (!clean) throw ApiError(422, "invalid_svg", "The SVG is not well-formed markup.");
     asset.size = static_cast<int64_t>(clean->size());

@@ -52,6 +52,14 @@ class AssetsService {
   // instead of held in memory; a wrong type or size is refused as soon as it shows.
   Asset upload_stream(const auth::Principal& caller, const StreamedUpload& upload,
                       const ByteSource& source);
+  // The same rules for a file already received (a completed resumable upload).
+  Asset upload_staged(const auth::Principal& caller, const StreamedUpload& upload,
+                      StagedUpload& staged);
+  // What can be refused before any byte arrives (size declared, type declared, project access);
+  // returns the canonical declared type.
+  std::string check_before_bytes(const auth::Principal& caller, const StreamedUpload& upload);
+  // 413 when `more_bytes` would take the caller past the quota.
+  void check_quota(const auth::Principal& caller, int64_t more_bytes);
   // The asset, or 404 when the caller may not know it exists.
   Asset get(const Caller& caller, const std::string& id);
   // Writes the asset's bytes (or `range` of them) to `out`; `asset` must come from get().
@@ -71,6 +79,10 @@ class AssetsService {
  private:
   // The caller's access to a project; 404 when they may not know it.
   projects::Access project_access(const auth::Principal& caller, const std::string& project_id);
+  // The sniffed type of `head`; 400 when empty, 415 unless it is `declared`.
+  std::string check_content(std::string_view head, const std::string& declared);
+  Asset store_staged(const auth::Principal& caller, const StreamedUpload& upload,
+                     StagedUpload& staged, const std::string& type);
 
   AssetStore& store_;
   storage::BlobStore& blobs_;

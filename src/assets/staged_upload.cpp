@@ -63,8 +63,29 @@ void StagedUpload::receive(const ByteSource& source, int64_t max_bytes,
       done += static_cast<size_t>(w);
     }
   }
+  head_ = head;
   if (!checked) check_head(head);
   sha256_ = hash.finish_hex();
+}
+
+std::unique_ptr<StagedUpload> StagedUpload::adopt(const std::string& path) {
+  std::unique_ptr<StagedUpload> staged(new StagedUpload());
+  staged->path_ = path;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) disk_failure("open");
+  storage::Sha256Stream hash;
+  std::vector<char> buffer(kChunk);
+  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+    auto n = static_cast<size_t>(in.gcount());
+    if (staged->head_.size() < kSniffBytes) {
+      staged->head_.append(buffer.data(), std::min(n, kSniffBytes - staged->head_.size()));
+    }
+    hash.update({buffer.data(), n});
+    staged->size_ += static_cast<int64_t>(n);
+  }
+  if (in.bad()) disk_failure("read");
+  staged->sha256_ = hash.finish_hex();
+  return staged;
 }
 
 std::string StagedUpload::read_all() const {
@@ -78,6 +99,7 @@ void sweep_staging(const std::filesystem::path& dir, std::chrono::seconds max_ag
   std::error_code ec;
   auto now = std::filesystem::file_time_type::clock::now();
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.is_directory(ec)) continue;  // resumable uploads live in their own, swept apart
     if (now - entry.last_write_time(ec) > max_age) std::filesystem::remove(entry.path(), ec);
   }
 }

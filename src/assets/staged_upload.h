@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,9 @@ class StagedUpload {
  public:
   // Creates the temp file in `dir` (created if needed).
   explicit StagedUpload(const std::filesystem::path& dir);
+  // Takes over a file received earlier (a completed resumable upload): reads it once to hash it
+  // and keep its head. The file goes with this object like any staged file.
+  static std::unique_ptr<StagedUpload> adopt(const std::string& path);
   ~StagedUpload();
   StagedUpload(const StagedUpload&) = delete;
   StagedUpload& operator=(const StagedUpload&) = delete;
@@ -38,17 +42,22 @@ class StagedUpload {
   const std::string& path() const { return path_; }
   int64_t size() const { return size_; }
   const std::string& sha256() const { return sha256_; }
+  const std::string& head() const { return head_; }  // the first kSniffBytes
   // The whole file, for the few types that are rewritten in memory (SVG), up to `max_bytes`.
   std::string read_all() const;
 
  private:
   std::string path_;
   int fd_ = -1;
+  StagedUpload() = default;
+
   int64_t size_ = 0;
   std::string sha256_;
+  std::string head_;
 };
 
-// Removes staging files older than `max_age` (left by a crash or a killed worker).
+// Removes staging files (not directories) older than `max_age` (left by a crash or a killed
+// worker).
 void sweep_staging(const std::filesystem::path& dir, std::chrono::seconds max_age);
 
 }  // namespace od::assets

@@ -12,9 +12,13 @@ namespace od::http {
 namespace {
 
 constexpr char kCorsMethods[] = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
-constexpr char kCorsHeaders[] = "Authorization, Content-Type, X-Request-Id, If-None-Match";
+constexpr char kCorsHeaders[] =
+    "Authorization, Content-Type, X-Request-Id, If-None-Match, "
+    "Tus-Resumable, Upload-Length, Upload-Metadata, Upload-Offset";
 constexpr char kCorsExposed[] =
-    "X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, ETag";
+    "X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, ETag, "
+    "Location, Tus-Resumable, Tus-Version, Tus-Extension, Tus-Max-Size, Upload-Offset, "
+    "Upload-Length, Upload-Expires, Upload-Asset-Id";
 constexpr int kGzipLevel = 6;
 
 std::string lower(std::string_view s) {
