@@ -14,6 +14,7 @@
 #include "app/storage_setup.h"
 #include "app/system_api.h"
 #include "assets/api.h"
+#include "assets/presigned_api.h"
 #include "assets/resumable_api.h"
 #include "auth/api.h"
 #include "auth/request_auth.h"
@@ -125,6 +126,13 @@ Application::Application(Config config) : config_(std::move(config)) {
   resumable_uploads_ = std::make_unique<assets::ResumableUploads>(
       *resumable_store_, *assets_,
       assets::ResumableConfig{.expiry_seconds = config_.upload_expiry_seconds});
+  presigned_store_ = std::make_unique<assets::PresignedStore>(*db_);
+  // Its own key, derived from the server secret, so an upload signature is never a valid token.
+  presigned_uploads_ = std::make_unique<assets::PresignedUploads>(
+      *presigned_store_, *assets_,
+      assets::PresignedConfig{
+          .signing_key = crypto::hmac_sha256(auth_config.jwt_secret, "presigned-upload-url"),
+          .expiry_seconds = config_.upload_expiry_seconds});
 }
 
 Application::~Application() = default;
@@ -179,6 +187,7 @@ void Application::build_jobs() {
 void Application::register_routes(http::Router& router) {
   assets::register_routes(router, *assets_);
   assets::register_resumable_routes(router, *resumable_uploads_);
+  assets::register_presigned_routes(router, *presigned_uploads_);
   auth::register_routes(router, *accounts_);
   auth::register_oauth_routes(router, *oauth_);
   projects::register_routes(router, *projects_);

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "app/config.h"
+#include "assets/presigned.h"
 #include "assets/resumable.h"
 #include "assets/service.h"
 #include "auth/oauth.h"
@@ -70,6 +71,8 @@ class Application {
   std::unique_ptr<assets::AssetsService> assets_;
   std::unique_ptr<assets::ResumableStore> resumable_store_;
   std::unique_ptr<assets::ResumableUploads> resumable_uploads_;
+  std::unique_ptr<assets::PresignedStore> presigned_store_;
+  std::unique_ptr<assets::PresignedUploads> presigned_uploads_;
   events::Subscription revocations_;  // applies other instances' access-token revocations
 };
 

@@ -128,7 +128,7 @@ Asset AssetsService::upload_staged(const auth::Principal& caller, const Streamed
 Asset AssetsService::store_staged(const auth::Principal& caller, const StreamedUpload& upload,
                                   StagedUpload& staged, const std::string& type) {
   Asset asset;
-  asset.id = new_id();
+  asset.id = upload.asset_id.value_or(new_id());
   asset.owner_id = caller.user_id;
   asset.project_id = upload.project_id;
   asset.filename = sanitize_filename(upload.filename);

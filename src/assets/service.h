@@ -38,6 +38,7 @@ struct StreamedUpload {
   std::string declared_type;
   std::optional<std::string> project_id;
   std::optional<int64_t> declared_size;  // Content-Length, when sent: refused early if too big
+  std::optional<std::string> asset_id;   // the id promised earlier (presigned uploads)
 };
 
 using Caller = std::optional<auth::Principal>;

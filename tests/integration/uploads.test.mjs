@@ -56,7 +56,9 @@ async function getBytes(server, token, id, headers = {}) {
 
 const stagingFiles = (server) => {
   const dir = join(server.dataDir, 'uploads');
-  return existsSync(dir) ? readdirSync(dir) : [];
+  // Files only: resumable and presigned uploads keep theirs in subdirectories.
+  return existsSync(dir) ? readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile()).map((e) => e.name) : [];
 };
 
 for (const [backend, args] of backends) {
