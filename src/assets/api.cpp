@@ -7,6 +7,7 @@
 #include "auth/request_auth.h"
 #include "core/error.h"
 #include "core/pagination.h"
+#include "http/multipart_file.h"
 #include "http/writer_buffer.h"
 
 namespace od::assets {
@@ -106,12 +107,21 @@ Response upload(AssetsService& service, Request& req) {
   }
   upload.declared_type = req.header("Content-Type").value_or("");
   upload.project_id = project_param(req);
+  http::BodyReader& body = *req.body_reader;
+  // A browser form (multipart/form-data): the file part's own name and type, streamed likewise.
+  if (upload.declared_type.starts_with("multipart/form-data")) {
+    http::MultipartFileReader form(body, upload.declared_type);
+    form.open();
+    if (!req.query("filename")) upload.filename = form.filename();
+    upload.declared_type = form.content_type();
+    ByteSource source = [&form](char* out, size_t max) { return form.read(out, max); };
+    return Response::json(201, to_json(service.upload_stream(me, upload, source)));
+  }
   if (auto length = req.header("Content-Length")) {
     int64_t value = 0;
     auto [end, ec] = std::from_chars(length->data(), length->data() + length->size(), value);
     if (ec == std::errc() && end == length->data() + length->size()) upload.declared_size = value;
   }
-  http::BodyReader& body = *req.body_reader;
   ByteSource source = [&body](char* out, size_t max) { return body.read(out, max); };
   return Response::json(201, to_json(service.upload_stream(me, upload, source)));
 }

@@ -118,6 +118,37 @@ for (const [backend, args] of backends) {
       assert.equal(res.json.sha256, sha256(bytes));
     });
 
+    test('a browser form (multipart/form-data) streams its file part', async () => {
+      const me = await newUser(server, 'form');
+      const bytes = mp4(2 * 1024 * 1024 + 8, 11);
+      const form = new FormData();
+      form.append('title', 'ignored field');
+      form.append('file', new Blob([bytes], { type: 'video/mp4' }), 'holiday.mp4');
+      const res = await fetch(`${server.url}/api/v1/assets`, {
+        method: 'POST', headers: { authorization: `Bearer ${me.access}` }, body: form,
+      });
+      const json = await res.json();
+      assert.equal(res.status, 201, JSON.stringify(json));
+      assert.equal(json.filename, 'holiday.mp4');
+      assert.equal(json.contentType, 'video/mp4');
+      assert.equal(json.sha256, sha256(bytes));
+      assert.equal(json.size, bytes.length);
+
+      const spoof = new FormData();
+      spoof.append('file', new Blob([bytes], { type: 'image/png' }), 'fake.png');
+      const refused = await fetch(`${server.url}/api/v1/assets`, {
+        method: 'POST', headers: { authorization: `Bearer ${me.access}` }, body: spoof,
+      });
+      assert.equal(refused.status, 415);
+      const noFile = new FormData();
+      noFile.append('title', 'no file here');
+      const empty = await fetch(`${server.url}/api/v1/assets`, {
+        method: 'POST', headers: { authorization: `Bearer ${me.access}` }, body: noFile,
+      });
+      assert.equal(empty.status, 400);
+      assert.equal((await empty.json()).error.code, 'invalid_multipart');
+    });
+
     test('a chunked body over the per-file limit is refused with 413 and stores nothing', async () => {
       const me = await newUser(server, 'limit');
       const block = mp4(1024 * 1024, 3);
