@@ -176,3 +176,30 @@ test('presigned URLs expire', async () => {
     server.cleanup();
   }
 });
+
+test('presigning and tus creation share the per-user upload rate limit with direct uploads', async () => {
+  const server = await startServer({ rateLimits: 'ip=100000,login=100000,upload=2' });
+  try {
+    const me = await newUser(server, 'rate');
+    const direct = await server.api('POST', '/api/v1/assets',
+                                    { token: me.access, body: PNG, headers: { 'content-type': 'image/png' } });
+    assert.equal(direct.status, 201);
+    const grant = await presign(server, me, { filename: 'a.png', contentType: 'image/png', size: PNG.length });
+    assert.equal(grant.status, 201);
+    const limited = await presign(server, me, { filename: 'b.png', contentType: 'image/png', size: PNG.length });
+    assert.equal(limited.status, 429);
+    assert.ok(limited.headers.get('retry-after'));
+    const tus = await fetch(`${server.url}/api/v1/uploads`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${me.access}`, 'tus-resumable': '1.0.0', 'upload-length': '10' },
+    });
+    assert.equal(tus.status, 429);
+    // Another user has a budget of their own.
+    const other = await newUser(server, 'rate2');
+    assert.equal((await presign(server, other, { filename: 'c.png', contentType: 'image/png',
+                                                 size: PNG.length })).status, 201);
+  } finally {
+    await server.stop();
+    server.cleanup();
+  }
+});
