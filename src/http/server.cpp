@@ -140,7 +140,9 @@ class Server::Impl {
         acceptor_(asio::make_strand(ioc_)),
         gauges_(std::make_shared<Gauges>()),
         pool_(static_cast<size_t>(std::max(1, options_.worker_threads)), options_.worker_queue,
-              "http") {
+              "http"),
+        stream_pool_(static_cast<size_t>(std::max(1, options_.stream_threads)),
+                     options_.stream_queue, "http-stream") {
     if (!options_.tls_cert_file.empty() && !options_.tls_key_file.empty()) setup_tls();
     register_metrics();
   }
@@ -148,6 +150,7 @@ class Server::Impl {
   ~Impl() {
     // Workers may still post results to the io_context: join them first.
     pool_.shutdown();
+    stream_pool_.shutdown();
   }
 
   uint16_t listen() {
@@ -175,6 +178,7 @@ class Server::Impl {
     ioc_.run();
     for (auto& t : extra) t.join();
     pool_.shutdown();
+    stream_pool_.shutdown();
   }
 
   void stop() {
@@ -471,8 +475,11 @@ class Server::Impl {
     auto pending = std::make_shared<PendingResponse>(conn.executor);
     const auto started = Clock::now();
     ++gauges_->queued;
-    bool accepted = pool_.try_submit([this, pending, handler = std::move(handler),
-                                      request = std::move(request), body_pipe]() mutable {
+    // A streamed body keeps its handler busy for as long as the client sends: those run on their
+    // own pool, so uploads cannot take every worker from ordinary requests.
+    WorkerPool& pool = body_pipe ? stream_pool_ : pool_;
+    bool accepted = pool.try_submit([this, pending, handler = std::move(handler),
+                                     request = std::move(request), body_pipe]() mutable {
       --gauges_->queued;
       ++gauges_->workers_busy;
       Response response = run_handler(request, handler);
@@ -617,17 +624,18 @@ class Server::Impl {
     auto wake = std::make_shared<asio::steady_timer>(conn.executor, Clock::time_point::max());
     pipe->set_wakeup([wake] { asio::post(wake->get_executor(), [wake] { wake->cancel(); }); });
     if (!is_head) {
-      bool submitted = pool_.try_submit([pipe, producer = std::move(response.body_producer)] {
-        try {
-          producer(*pipe);
-          pipe->finish_writing();
-        } catch (const ApiError& e) {
-          pipe->fail(e);
-        } catch (const std::exception& e) {
-          log::error("response body producer failed", {{"error", e.what()}});
-          pipe->fail(ApiError(500, "internal_error", e.what()));
-        }
-      });
+      bool submitted =
+          stream_pool_.try_submit([pipe, producer = std::move(response.body_producer)] {
+            try {
+              producer(*pipe);
+              pipe->finish_writing();
+            } catch (const ApiError& e) {
+              pipe->fail(e);
+            } catch (const std::exception& e) {
+              log::error("response body producer failed", {{"error", e.what()}});
+              pipe->fail(ApiError(500, "internal_error", e.what()));
+            }
+          });
       if (!submitted) {
         Response busy =
             error_response(503, "overloaded", "The server is busy; retry shortly.", new_id());
@@ -828,6 +836,7 @@ class Server::Impl {
   std::mutex connections_mutex_;
   std::unordered_set<std::shared_ptr<Connection>> connections_;
   WorkerPool pool_;
+  WorkerPool stream_pool_;  // streamed request handlers and response producers
 };
 
 Server::Server(ServerOptions options, const Router& router, std::vector<Middleware> chain)

@@ -248,6 +248,22 @@ TEST_F(BodyStreamTest, HandlerMayAnswerWithoutReadingAndTheConnectionCloses) {
   EXPECT_TRUE(client.wait_for_eof());
 }
 
+TEST_F(BodyStreamTest, AnUploadInProgressDoesNotTakeTheWorkersOfOtherRequests) {
+  ServerOptions options;
+  options.worker_threads = 1;
+  start(options);
+  TestClient uploader(port_);
+  uploader.send("POST /gated HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n");
+  // The upload's handler now waits (for the gate and for its body); the one ordinary worker is
+  // still free.
+  TestClient other(port_);
+  auto r = other.request("GET", "/produced?size=10");
+  EXPECT_EQ(r.status, 200);
+  release();
+  uploader.send("0123456789");
+  EXPECT_EQ(outcome_.get_future().get(), "complete 10");
+}
+
 TEST_F(BodyStreamTest, ProducedBodyArrivesWholeWithItsLength) {
   start();
   TestClient client(port_);
