@@ -135,7 +135,11 @@ Asset PresignedUploads::complete(const auth::Principal& caller, const std::strin
     store_.remove(id);
     return asset;
   } catch (const ApiError& e) {
-    if (e.status() < 500) store_.remove(id);
+    if (e.status() < 500) {
+      store_.remove(id);
+    } else {
+      staged->keep_file();  // the store failed, not the file: complete may be retried
+    }
     throw;
   }
 }

@@ -154,7 +154,11 @@ Asset ResumableUploads::complete(const auth::Principal& caller, const ResumableU
     store_.set_asset(u.id, asset.id);
     return asset;
   } catch (const ApiError& e) {
-    if (e.status() < 500) store_.remove(u.id);  // refused for good: the upload is over
+    if (e.status() < 500) {
+      store_.remove(u.id);  // refused for good: the upload is over
+    } else {
+      staged->keep_file();  // the store failed, not the file: a repeated last PATCH retries
+    }
     throw;
   }
 }

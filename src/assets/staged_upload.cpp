@@ -34,7 +34,7 @@ StagedUpload::StagedUpload(const std::filesystem::path& dir) {
 
 StagedUpload::~StagedUpload() {
   if (fd_ >= 0) ::close(fd_);
-  ::unlink(path_.c_str());  // ENOENT when the blob store moved it into place
+  if (!keep_) ::unlink(path_.c_str());  // ENOENT when the blob store moved it into place
 }
 
 void StagedUpload::receive(const ByteSource& source, int64_t max_bytes,

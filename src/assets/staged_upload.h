@@ -43,6 +43,8 @@ class StagedUpload {
   int64_t size() const { return size_; }
   const std::string& sha256() const { return sha256_; }
   const std::string& head() const { return head_; }  // the first kSniffBytes
+  // Leaves the file in place when this object goes (a later retry will adopt it again).
+  void keep_file() { keep_ = true; }
   // The whole file, for the few types that are rewritten in memory (SVG), up to `max_bytes`.
   std::string read_all() const;
 
@@ -54,6 +56,7 @@ class StagedUpload {
   int64_t size_ = 0;
   std::string sha256_;
   std::string head_;
+  bool keep_ = false;
 };
 
 // Removes staging files (not directories) older than `max_age` (left by a crash or a killed

@@ -107,6 +107,23 @@ TEST_F(StagedUploadTest, ASourceThatFailsLeavesNoFile) {
   EXPECT_EQ(files(), 0u);
 }
 
+TEST_F(StagedUploadTest, AdoptedFilesAreHashedAndCanBeKept) {
+  fs::create_directories(dir_);
+  std::string bytes(300000, 'k');
+  std::string path = (dir_ / "received").string();
+  std::ofstream(path, std::ios::binary) << bytes;
+  {
+    auto staged = StagedUpload::adopt(path);
+    EXPECT_EQ(staged->size(), 300000);
+    EXPECT_EQ(staged->sha256(), crypto::sha256_hex(bytes));
+    EXPECT_EQ(staged->head(), bytes.substr(0, kSniffBytes));
+    staged->keep_file();  // e.g. the blob store was down: a retry adopts it again
+  }
+  EXPECT_TRUE(fs::exists(path));
+  { auto staged = StagedUpload::adopt(path); }
+  EXPECT_FALSE(fs::exists(path));
+}
+
 TEST_F(StagedUploadTest, SweepRemovesOnlyOldFiles) {
   fs::create_directories(dir_);
   std::ofstream(dir_ / "old") << "x";
