@@ -19,6 +19,8 @@
 #include "app/storage_setup.h"
 #include "app/system_api.h"
 #include "assets/api.h"
+#include "assets/presigned_api.h"
+#include "assets/resumable_api.h"
 #include "auth/api.h"
 #include "auth/request_auth.h"
 #include "collab/api.h"
@@ -125,8 +127,21 @@ Application::Application(Config config) : config_(std::move(config)) {
   asset_store_ = std::make_unique<assets::AssetStore>(*db_);
   assets_ = std::make_unique<assets::AssetsService>(
       *asset_store_, *blobs_, *projects_,
-      assets::AssetsConfig{.max_file_bytes = int64_t{config_.max_upload_mb} * 1024 * 1024,
-                           .quota_bytes = int64_t{config_.user_quota_mb} * 1024 * 1024});
+      assets::AssetsConfig{
+          .max_file_bytes = int64_t{config_.max_upload_mb} * 1024 * 1024,
+          .quota_bytes = int64_t{config_.user_quota_mb} * 1024 * 1024,
+          .staging_dir = (std::filesystem::path(config_.data_dir) / "uploads").string()});
+  resumable_store_ = std::make_unique<assets::ResumableStore>(*db_);
+  resumable_uploads_ = std::make_unique<assets::ResumableUploads>(
+      *resumable_store_, *assets_,
+      assets::ResumableConfig{.expiry_seconds = config_.upload_expiry_seconds});
+  presigned_store_ = std::make_unique<assets::PresignedStore>(*db_);
+  // Its own key, derived from the server secret, so an upload signature is never a valid token.
+  presigned_uploads_ = std::make_unique<assets::PresignedUploads>(
+      *presigned_store_, *assets_,
+      assets::PresignedConfig{
+          .signing_key = crypto::hmac_sha256(auth_config.jwt_secret, "presigned-upload-url"),
+          .expiry_seconds = config_.upload_expiry_seconds});
 }
 
 Application::~Application() = default;
@@ -256,6 +271,8 @@ void Application::build_ai() {
 
 void Application::register_routes(http::Router& router) {
   assets::register_routes(router, *assets_);
+  assets::register_resumable_routes(router, *resumable_uploads_);
+  assets::register_presigned_routes(router, *presigned_uploads_);
   auth::register_routes(router, *accounts_);
   auth::register_oauth_routes(router, *oauth_);
   projects::register_routes(router, *projects_);

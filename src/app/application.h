@@ -10,6 +10,8 @@
 #include "ai/provider.h"
 #include "ai/usage_service.h"
 #include "app/config.h"
+#include "assets/presigned.h"
+#include "assets/resumable.h"
 #include "assets/service.h"
 #include "auth/oauth.h"
 #include "auth/service.h"
@@ -98,6 +100,10 @@ class Application {
   std::unique_ptr<jobs::PgWakeup> job_wakeup_;
   std::unique_ptr<assets::AssetStore> asset_store_;
   std::unique_ptr<assets::AssetsService> assets_;
+  std::unique_ptr<assets::ResumableStore> resumable_store_;
+  std::unique_ptr<assets::ResumableUploads> resumable_uploads_;
+  std::unique_ptr<assets::PresignedStore> presigned_store_;
+  std::unique_ptr<assets::PresignedUploads> presigned_uploads_;
   events::Subscription revocations_;  // applies other instances' access-token revocations
 };
 

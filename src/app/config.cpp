@@ -122,6 +122,7 @@ const std::vector<ConfigKey>& config_keys() {
       {"oauth-github-emails-url", "GitHub user emails endpoint"},
       {"max-upload-mb", "largest uploaded asset, MiB"},
       {"user-quota-mb", "storage quota per user for assets, MiB"},
+      {"upload-expiry-seconds", "how long a resumable (tus) upload may take, seconds"},
       {"s3-endpoint", "S3-compatible endpoint, scheme://host[:port] (default AWS)"},
       {"s3-bucket", "store blobs in this S3 bucket instead of <data-dir>/blobs"},
       {"s3-region", "S3 region for request signing"},
@@ -218,6 +219,8 @@ void apply_setting(Config& c, const std::string& name, const std::string& value)
     c.ai_breaker_failures = parse_int(name, value, 1, 1000);
   else if (name == "ai-breaker-cooldown-seconds")
     c.ai_breaker_cooldown_seconds = parse_int(name, value, 1, 86400);
+  else if (name == "upload-expiry-seconds")
+    c.upload_expiry_seconds = parse_int(name, value, 1, 30 * 86400);
   else if (name == "cors-origins") {
     c.cors_origins.clear();
     std::stringstream in(value);

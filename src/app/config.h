@@ -68,6 +68,8 @@ struct Config {
   std::string s3_region = "us-east-1";
   std::string s3_access_key;
   std::string s3_secret_key;
+  // How long a resumable (tus) upload may take, from its creation.
+  int upload_expiry_seconds = 86400;
   std::string s3_addressing = "path";  // path | virtual
   // Collaboration (src/collab): limits per connection and per room.
   int collab_max_message_bytes = 1 << 20;  // one WebSocket message; larger ones close with 1009

@@ -1,11 +1,14 @@
 #include "assets/api.h"
 
+#include <charconv>
 #include <sstream>
 
 #include "assets/byte_range.h"
 #include "auth/request_auth.h"
 #include "core/error.h"
 #include "core/pagination.h"
+#include "http/multipart_file.h"
+#include "http/writer_buffer.h"
 
 namespace od::assets {
 namespace {
@@ -16,8 +19,6 @@ using http::Method;
 using http::Request;
 using http::Response;
 
-// The body is whole in memory (the HTTP layer has no streaming request bodies yet), so the
-// route's limit is the per-file limit plus nothing: larger uploads get 413 before the handler.
 std::optional<std::string> project_param(const Request& req) {
   auto id = req.query("projectId");
   if (id && (id->empty() || id->size() > 64)) {
@@ -74,39 +75,67 @@ Response content(AssetsService& service, Request& req) {
     refused.headers.set("Content-Range", "bytes */" + std::to_string(size));
     return refused;
   }
-  std::ostringstream out;
+  service.require_content(asset);  // a missing blob is a clear 410, not a cut-off body
+  std::optional<storage::ByteRange> part;
+  response.content_length = size;
   if (range.kind == RangeRequest::Kind::Partial) {
-    service.read(asset, out, storage::ByteRange{range.first, range.last - range.first + 1});
+    part = storage::ByteRange{range.first, range.last - range.first + 1};
+    response.content_length = *part->length;
     response.status = 206;
     response.headers.set("Content-Range", "bytes " + std::to_string(range.first) + "-" +
                                               std::to_string(range.last) + "/" +
                                               std::to_string(size));
-  } else {
-    service.read(asset, out);
   }
-  response.body = std::move(out).str();
   response.headers.set("Content-Type", asset.content_type);
+  // Streamed from the blob store as the client takes it: a large video costs a few chunks.
+  response.body_producer = [&service, asset, part](http::BodyWriter& writer) {
+    http::WriterBuffer buffer(writer);
+    std::ostream out(&buffer);
+    service.read(asset, out, part);
+    out.flush();
+  };
   return response;
+}
+
+// The raw body is the file; its Content-Type header is the declared type.
+Response upload(AssetsService& service, Request& req) {
+  auto me = require_principal(req);
+  StreamedUpload upload;
+  upload.filename = req.query("filename").value_or("upload");
+  if (upload.filename.size() > 1024) {
+    throw validation_error("filename is too long.", {{"field", "filename"}});
+  }
+  upload.declared_type = req.header("Content-Type").value_or("");
+  upload.project_id = project_param(req);
+  http::BodyReader& body = *req.body_reader;
+  // A browser form (multipart/form-data): the file part's own name and type, streamed likewise.
+  if (upload.declared_type.starts_with("multipart/form-data")) {
+    http::MultipartFileReader form(body, upload.declared_type);
+    form.open();
+    if (!req.query("filename")) upload.filename = form.filename();
+    upload.declared_type = form.content_type();
+    ByteSource source = [&form](char* out, size_t max) { return form.read(out, max); };
+    return Response::json(201, to_json(service.upload_stream(me, upload, source)));
+  }
+  if (auto length = req.header("Content-Length")) {
+    int64_t value = 0;
+    auto [end, ec] = std::from_chars(length->data(), length->data() + length->size(), value);
+    if (ec == std::errc() && end == length->data() + length->size()) upload.declared_size = value;
+  }
+  ByteSource source = [&body](char* out, size_t max) { return body.read(out, max); };
+  return Response::json(201, to_json(service.upload_stream(me, upload, source)));
 }
 
 }  // namespace
 
 void register_routes(http::Router& router, AssetsService& service) {
+  // Streamed: the body goes to a staging file as it arrives, never whole into memory.
   router.add(Method::Post, "/api/v1/assets",
-             [&service](Request& req) {
-               auto me = require_principal(req);
-               UploadInput input;
-               input.filename = req.query("filename").value_or("upload");
-               if (input.filename.size() > 1024) {
-                 throw validation_error("filename is too long.", {{"field", "filename"}});
-               }
-               input.declared_type = req.header("Content-Type").value_or("");
-               input.project_id = project_param(req);
-               input.bytes = req.body;
-               return Response::json(201, to_json(service.upload(me, input)));
-             },
-             {static_cast<size_t>(service.config().max_file_bytes), "upload",
-              "Upload an asset (raw body)"});
+             [&service](Request& req) { return upload(service, req); },
+             {.max_body_bytes = static_cast<size_t>(service.config().max_file_bytes),
+              .rate_class = "upload",
+              .summary = "Upload an asset (raw body)",
+              .stream_body = true});
 
   router.add(Method::Get, "/api/v1/assets", [&service](Request& req) {
     auto me = require_principal(req);

@@ -1,5 +1,6 @@
 #include "assets/service.h"
 
+#include <cstring>
 #include <istream>
 #include <streambuf>
 
@@ -29,11 +30,26 @@ ApiError unsupported(const std::string& message) {
 
 std::string megabytes(int64_t bytes) { return std::to_string(bytes / (1024 * 1024)) + " MiB"; }
 
+ApiError quota_exceeded(int64_t quota_bytes) {
+  return ApiError(413, "quota_exceeded",
+                  "This upload would exceed your storage quota of " + megabytes(quota_bytes) + ".");
+}
+
 }  // namespace
 
 AssetsService::AssetsService(AssetStore& store, storage::BlobStore& blobs,
                              projects::ProjectsService& projects, AssetsConfig config)
-    : store_(store), blobs_(blobs), projects_(projects), config_(config) {}
+    : store_(store),
+      blobs_(blobs),
+      projects_(projects),
+      config_(config),
+      staging_dir_(config_.staging_dir.empty()
+                       ? std::filesystem::temp_directory_path() / "opendesign-uploads"
+                       : std::filesystem::path(config_.staging_dir)) {
+  std::filesystem::create_directories(staging_dir_);
+  // A live upload writes its file continuously; one untouched this long was left by a crash.
+  sweep_staging(staging_dir_, std::chrono::hours(1));
+}
 
 projects::Access AssetsService::project_access(const auth::Principal& caller,
                                                const std::string& project_id) {
@@ -41,54 +57,107 @@ projects::Access AssetsService::project_access(const auth::Principal& caller,
 }
 
 Asset AssetsService::upload(const auth::Principal& caller, const UploadInput& input) {
-  if (static_cast<int64_t>(input.bytes.size()) > config_.max_file_bytes) {
+  std::string_view rest = input.bytes;
+  ByteSource source = [&rest](char* out, size_t max) {
+    size_t n = std::min(max, rest.size());
+    std::memcpy(out, rest.data(), n);
+    rest.remove_prefix(n);
+    return n;
+  };
+  return upload_stream(caller,
+                       {input.filename, input.declared_type, input.project_id,
+                        static_cast<int64_t>(input.bytes.size())},
+                       source);
+}
+
+std::string AssetsService::check_before_bytes(const auth::Principal& caller,
+                                              const StreamedUpload& upload) {
+  if (upload.declared_size && *upload.declared_size > config_.max_file_bytes) {
     throw payload_too_large("A file may be at most " + megabytes(config_.max_file_bytes) + ".");
   }
-  if (input.bytes.empty()) throw validation_error("The file is empty.", {{"field", "body"}});
-  auto declared = canonical_type(input.declared_type);
+  auto declared = canonical_type(upload.declared_type);
   if (!declared) {
     throw unsupported("Accepted types: PNG, JPEG, WebP, GIF, SVG, MP4, WebM and MOV.");
   }
-  auto sniffed = sniff_type(input.bytes.substr(0, 4096));
-  if (!sniffed || *sniffed != *declared) {
-    throw ApiError(415, "type_mismatch", "The file's content is not " + *declared + ".",
-                   {{"declared", *declared},
-                    {"detected", sniffed ? nlohmann::json(*sniffed) : nlohmann::json(nullptr)}});
-  }
-  std::string_view bytes = input.bytes;
-  std::optional<std::string> clean;
-  if (*sniffed == "image/svg+xml") {
-    clean = sanitize_svg(bytes);
-    if (!clean) throw ApiError(422, "invalid_svg", "The SVG is not well-formed markup.");
-    bytes = *clean;
-  }
-  if (input.project_id) {
-    if (project_access(caller, *input.project_id) < projects::Access::Editor) {
+  if (upload.project_id) {
+    if (project_access(caller, *upload.project_id) < projects::Access::Editor) {
       throw forbidden("Adding assets to this project needs editor access.");
     }
   }
+  return *declared;
+}
 
+void AssetsService::check_quota(const auth::Principal& caller, int64_t more_bytes) {
+  if (store_.usage(caller.user_id) + more_bytes > config_.quota_bytes) {
+    throw quota_exceeded(config_.quota_bytes);
+  }
+}
+
+std::string AssetsService::check_content(std::string_view head, const std::string& declared) {
+  if (head.empty()) throw validation_error("The file is empty.", {{"field", "body"}});
+  auto sniffed = sniff_type(head);
+  if (!sniffed || *sniffed != declared) {
+    throw ApiError(415, "type_mismatch", "The file's content is not " + declared + ".",
+                   {{"declared", declared},
+                    {"detected", sniffed ? nlohmann::json(*sniffed) : nlohmann::json(nullptr)}});
+  }
+  return *sniffed;
+}
+
+Asset AssetsService::upload_stream(const auth::Principal& caller, const StreamedUpload& upload,
+                                   const ByteSource& source) {
+  // Everything that can be refused before the bytes arrive is refused first.
+  std::string declared = check_before_bytes(caller, upload);
+  if (upload.declared_size) check_quota(caller, *upload.declared_size);
+  StagedUpload staged(staging_dir_);
+  staged.receive(source, config_.max_file_bytes,
+                 [&](std::string_view head) { check_content(head, declared); });
+  return store_staged(caller, upload, staged, declared);
+}
+
+Asset AssetsService::upload_staged(const auth::Principal& caller, const StreamedUpload& upload,
+                                   StagedUpload& staged) {
+  std::string declared = check_before_bytes(caller, upload);
+  if (staged.size() > config_.max_file_bytes) {
+    throw payload_too_large("A file may be at most " + megabytes(config_.max_file_bytes) + ".");
+  }
+  check_content(staged.head(), declared);
+  return store_staged(caller, upload, staged, declared);
+}
+
+Asset AssetsService::store_staged(const auth::Principal& caller, const StreamedUpload& upload,
+                                  StagedUpload& staged, const std::string& type) {
   Asset asset;
-  asset.id = new_id();
+  asset.id = upload.asset_id.value_or(new_id());
   asset.owner_id = caller.user_id;
-  asset.project_id = input.project_id;
-  asset.filename = sanitize_filename(input.filename);
-  asset.content_type = *sniffed;
-  asset.size = static_cast<int64_t>(bytes.size());
-  asset.sha256 = crypto::sha256_hex(bytes);
+  asset.project_id = upload.project_id;
+  asset.filename = sanitize_filename(upload.filename);
+  asset.content_type = type;
+  asset.size = staged.size();
+  asset.sha256 = staged.sha256();
+  // SVG is rewritten (sanitised), in memory: markup files are small next to the per-file limit.
+  std::optional<std::string> clean;
+  if (type == "image/svg+xml") {
+    clean = sanitize_svg(staged.read_all());
+    if (!clean) throw ApiError(422, "invalid_svg", "The SVG is not well-formed markup.");
+    asset.size = static_cast<int64_t>(clean->size());
+    asset.sha256 = crypto::sha256_hex(*clean);
+  }
   // The row goes in first (pending), so a concurrent delete of another asset with the same bytes
   // sees a reference and keeps the blob.
   asset.status = "pending";
   asset.created_at = now_ms();
   if (!store_.insert_within_quota(asset, config_.quota_bytes)) {
-    throw ApiError(
-        413, "quota_exceeded",
-        "This upload would exceed your storage quota of " + megabytes(config_.quota_bytes) + ".");
+    throw quota_exceeded(config_.quota_bytes);
   }
   try {
-    ViewBuffer buffer(bytes);
-    std::istream in(&buffer);
-    blobs_.put_stream(in, bytes.size(), asset.content_type);
+    if (clean) {
+      ViewBuffer buffer(*clean);
+      std::istream in(&buffer);
+      blobs_.put_stream(in, clean->size(), asset.content_type);
+    } else {
+      blobs_.put_staged_file(staged.path(), asset.sha256, asset.content_type);
+    }
   } catch (const storage::StorageError& e) {
     store_.remove(asset.id);
     log::error("asset_store_failed", {{"assetId", asset.id}, {"error", e.what()}});
@@ -123,6 +192,20 @@ void AssetsService::read(const Asset& asset, std::ostream& out,
     throw unavailable("The file store is not available; try again.");
   }
   if (!found) {
+    log::error("asset_blob_missing", {{"assetId", asset.id}, {"sha256", asset.sha256}});
+    throw ApiError(410, "content_missing", "The asset's content is no longer stored.");
+  }
+}
+
+void AssetsService::require_content(const Asset& asset) {
+  std::optional<storage::BlobInfo> info;
+  try {
+    info = blobs_.head(asset.sha256);
+  } catch (const storage::StorageError& e) {
+    log::error("asset_read_failed", {{"assetId", asset.id}, {"error", e.what()}});
+    throw unavailable("The file store is not available; try again.");
+  }
+  if (!info) {
     log::error("asset_blob_missing", {{"assetId", asset.id}, {"sha256", asset.sha256}});
     throw ApiError(410, "content_missing", "The asset's content is no longer stored.");
   }

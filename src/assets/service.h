@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "assets/staged_upload.h"
 #include "assets/store.h"
 #include "auth/service.h"
 #include "projects/service.h"
@@ -19,6 +20,9 @@ namespace od::assets {
 struct AssetsConfig {
   int64_t max_file_bytes = 100ll * 1024 * 1024;  // one upload
   int64_t quota_bytes = 1024ll * 1024 * 1024;    // everything one user stores
+  // Where uploads are received before they become blobs; on the local blob store's file system,
+  // they are renamed into place. Empty: a directory under the system temp dir.
+  std::string staging_dir;
 };
 
 struct UploadInput {
@@ -26,6 +30,15 @@ struct UploadInput {
   std::string declared_type;  // the request's Content-Type
   std::optional<std::string> project_id;
   std::string_view bytes;
+};
+
+// An upload whose bytes arrive through a ByteSource (the HTTP body as it streams in).
+struct StreamedUpload {
+  std::string filename;
+  std::string declared_type;
+  std::optional<std::string> project_id;
+  std::optional<int64_t> declared_size;  // Content-Length, when sent: refused early if too big
+  std::optional<std::string> asset_id;   // the id promised earlier (presigned uploads)
 };
 
 using Caller = std::optional<auth::Principal>;
@@ -36,11 +49,25 @@ class AssetsService {
                 AssetsConfig config = {});
 
   Asset upload(const auth::Principal& caller, const UploadInput& input);
+  // The same rules, with the bytes streamed to a staging file (hashed and sniffed on the way)
+  // instead of held in memory; a wrong type or size is refused as soon as it shows.
+  Asset upload_stream(const auth::Principal& caller, const StreamedUpload& upload,
+                      const ByteSource& source);
+  // The same rules for a file already received (a completed resumable upload).
+  Asset upload_staged(const auth::Principal& caller, const StreamedUpload& upload,
+                      StagedUpload& staged);
+  // What can be refused before any byte arrives (size declared, type declared, project access);
+  // returns the canonical declared type.
+  std::string check_before_bytes(const auth::Principal& caller, const StreamedUpload& upload);
+  // 413 when `more_bytes` would take the caller past the quota.
+  void check_quota(const auth::Principal& caller, int64_t more_bytes);
   // The asset, or 404 when the caller may not know it exists.
   Asset get(const Caller& caller, const std::string& id);
   // Writes the asset's bytes (or `range` of them) to `out`; `asset` must come from get().
   void read(const Asset& asset, std::ostream& out,
             std::optional<storage::ByteRange> range = std::nullopt);
+  // Throws 410 when the asset's bytes are no longer stored (checked before streaming them).
+  void require_content(const Asset& asset);
   void remove(const auth::Principal& caller, const std::string& id);
   // The caller's own assets, or a project's (for anyone who may read the project's assets).
   std::vector<Asset> list(const auth::Principal& caller,
@@ -48,15 +75,21 @@ class AssetsService {
                           const std::string& before_id, int limit);
 
   const AssetsConfig& config() const { return config_; }
+  const std::filesystem::path& staging_dir() const { return staging_dir_; }
 
  private:
   // The caller's access to a project; 404 when they may not know it.
   projects::Access project_access(const auth::Principal& caller, const std::string& project_id);
+  // The sniffed type of `head`; 400 when empty, 415 unless it is `declared`.
+  std::string check_content(std::string_view head, const std::string& declared);
+  Asset store_staged(const auth::Principal& caller, const StreamedUpload& upload,
+                     StagedUpload& staged, const std::string& type);
 
   AssetStore& store_;
   storage::BlobStore& blobs_;
   projects::ProjectsService& projects_;
   AssetsConfig config_;
+  std::filesystem::path staging_dir_;
 };
 
 }  // namespace od::assets

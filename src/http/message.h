@@ -2,6 +2,7 @@
 // against these, and only src/http/*.cpp talks to Beast.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -41,13 +42,35 @@ struct RequestContext {
   std::string user_role;
 };
 
+// A request body the handler pulls as it arrives (routes with RouteOptions::stream_body): the
+// network thread feeds a bounded buffer and stops reading the socket while it is full, so an
+// upload of any size costs a few chunks of memory. Blocks the calling (worker) thread.
+class BodyReader {
+ public:
+  virtual ~BodyReader() = default;
+  // Up to `max` bytes into `out`; 0 once the body has ended. Throws ApiError when the body cannot
+  // be completed: 413 past the route's limit, 408 when the client stalls longer than the body
+  // timeout, 400 body_incomplete when it disconnects. The handler should then clean up and throw.
+  virtual size_t read(char* out, size_t max) = 0;
+};
+
+// The other direction: a response body produced on a worker after the headers are sent (files
+// and blobs), with backpressure. Blocks the calling (worker) thread while the client is slow.
+class BodyWriter {
+ public:
+  virtual ~BodyWriter() = default;
+  // False once the client has gone: the producer should stop.
+  virtual bool write(std::string chunk) = 0;
+};
+
 struct Request {
   Method method = Method::Get;
   std::string target;        // as received: path and query
   std::string path;          // percent-decoded path without the query
   std::string query_string;  // raw text after '?'
   Headers headers;
-  std::string body;
+  std::string body;                         // empty for stream_body routes
+  std::shared_ptr<BodyReader> body_reader;  // set only for stream_body routes
   std::string remote_ip;
   bool secure = false;                        // arrived over TLS
   std::map<std::string, std::string> params;  // path parameters from the route pattern
@@ -82,6 +105,11 @@ struct Response {
   std::shared_ptr<StreamChannel> stream;
   // When set (only by Router::add_websocket routes), the connection is upgraded to WebSocket.
   std::shared_ptr<WebSocketUpgrade> websocket;
+  // When set, `body` is ignored: the server sends Content-Length: `content_length`, then runs the
+  // producer on a worker, writing what it yields as the client takes it (not for HEAD, 204, 304).
+  // Producing more or fewer bytes than promised, or throwing, cuts the connection.
+  std::function<void(BodyWriter&)> body_producer;
+  uint64_t content_length = 0;
 
   static Response json(int status, const nlohmann::json& value);
   static Response no_content();

@@ -12,9 +12,13 @@ namespace od::http {
 namespace {
 
 constexpr char kCorsMethods[] = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
-constexpr char kCorsHeaders[] = "Authorization, Content-Type, X-Request-Id, If-None-Match";
+constexpr char kCorsHeaders[] =
+    "Authorization, Content-Type, X-Request-Id, If-None-Match, "
+    "Tus-Resumable, Upload-Length, Upload-Metadata, Upload-Offset";
 constexpr char kCorsExposed[] =
-    "X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, ETag";
+    "X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, ETag, "
+    "Location, Tus-Resumable, Tus-Version, Tus-Extension, Tus-Max-Size, Upload-Offset, "
+    "Upload-Length, Upload-Expires, Upload-Asset-Id";
 constexpr int kGzipLevel = 6;
 
 std::string lower(std::string_view s) {
@@ -174,7 +178,7 @@ Middleware etag() {
   return [](Request& request, const Next& next) {
     Response response = next(request);
     bool cacheable = (request.method == Method::Get || request.method == Method::Head) &&
-                     response.status == 200 && !response.stream;
+                     response.status == 200 && !response.stream && !response.body_producer;
     if (!cacheable) return response;
     auto tag = response.headers.get("ETag");
     if (!tag) {
@@ -198,9 +202,9 @@ Middleware gzip(size_t min_bytes) {
     // A 206 carries a byte range of the stored representation (compressing it would break the
     // ranges a client stitches together), and no-transform forbids changing the body at all.
     auto cache_control = response.headers.get("Cache-Control");
-    if (response.stream || !type || !compressible(*type) || response.body.size() < min_bytes ||
-        response.headers.get("Content-Encoding") || response.status == 204 ||
-        response.status == 206 || response.status == 304 ||
+    if (response.stream || response.body_producer || !type || !compressible(*type) ||
+        response.body.size() < min_bytes || response.headers.get("Content-Encoding") ||
+        response.status == 204 || response.status == 206 || response.status == 304 ||
         (cache_control && cache_control->find("no-transform") != std::string::npos)) {
       return response;
     }

@@ -19,6 +19,9 @@ struct RouteOptions {
   size_t max_body_bytes = 1 << 20;  // larger bodies get 413 before the handler runs
   std::string rate_class = "api";   // key into the rate-limit table
   std::string summary;              // one line, shown in the route listing used for OpenAPI checks
+  // The handler gets the body through Request::body_reader while it arrives (uploads) instead of
+  // whole in Request::body; max_body_bytes still bounds it.
+  bool stream_body = false;
 };
 
 struct Route {

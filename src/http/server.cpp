@@ -18,6 +18,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <array>
 #include <atomic>
 #include <limits>
 #include <mutex>
@@ -29,6 +30,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/worker_pool.h"
+#include "http/body_pipe.h"
 #include "http/stream_channel.h"
 #include "http/url.h"
 #include "http/websocket_stream.h"
@@ -45,6 +47,11 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 using Clock = std::chrono::steady_clock;
 
 constexpr size_t kReadChunk = 4096;
+// Streamed bodies move through the pipe in chunks of this size, at most kPipeBytes buffered: the
+// memory one upload or download costs, whatever its size.
+constexpr size_t kBodyChunk = 64 * 1024;
+constexpr size_t kPipeBytes = 4 * kBodyChunk;
+constexpr auto kLinger = std::chrono::seconds(2);
 constexpr auto kDrainPoll = std::chrono::milliseconds(20);
 constexpr auto kTlsShutdownTimeout = std::chrono::seconds(1);
 constexpr char kUnmatchedRoute[] = "unmatched";
@@ -133,7 +140,9 @@ class Server::Impl {
         acceptor_(asio::make_strand(ioc_)),
         gauges_(std::make_shared<Gauges>()),
         pool_(static_cast<size_t>(std::max(1, options_.worker_threads)), options_.worker_queue,
-              "http") {
+              "http"),
+        stream_pool_(static_cast<size_t>(std::max(1, options_.stream_threads)),
+                     options_.stream_queue, "http-stream") {
     if (!options_.tls_cert_file.empty() && !options_.tls_key_file.empty()) setup_tls();
     register_metrics();
   }
@@ -141,6 +150,7 @@ class Server::Impl {
   ~Impl() {
     // Workers may still post results to the io_context: join them first.
     pool_.shutdown();
+    stream_pool_.shutdown();
   }
 
   uint16_t listen() {
@@ -168,6 +178,7 @@ class Server::Impl {
     ioc_.run();
     for (auto& t : extra) t.join();
     pool_.shutdown();
+    stream_pool_.shutdown();
   }
 
   void stop() {
@@ -406,13 +417,32 @@ class Server::Impl {
       }
     }
 
-    // The body: refused by its declared length without reading it, or read up to the limit.
+    // The body: refused by its declared length without reading it, read up to the limit, or
+    // (stream_body routes) fed to the handler while it runs.
     bool has_body = false;  // then header_parser has been moved from
+    std::shared_ptr<BodyPipe> body_pipe;
+    std::optional<bhttp::request_parser<bhttp::buffer_body>> body_feed;
     auto declared = header_parser.content_length();
     if (declared && *declared > body_limit) {
       early_error.emplace(
           payload_too_large("The request body exceeds " + std::to_string(body_limit) + " bytes."));
       keep_alive = false;
+    } else if (route && !early_error && route->options.stream_body) {
+      body_pipe = std::make_shared<BodyPipe>(kPipeBytes);
+      request.body_reader = body_pipe;
+      if (header_parser.is_done()) {
+        body_pipe->finish_writing();
+      } else {
+        has_body = true;
+        if (auto expect = head[bhttp::field::expect]; beast::iequals(expect, "100-continue")) {
+          bhttp::response<bhttp::empty_body> cont(bhttp::status::continue_, version);
+          lowest(stream).expires_after(options_.body_timeout);
+          co_await bhttp::async_write(stream, cont, asio::redirect_error(asio::use_awaitable, ec));
+          if (ec) co_return false;
+        }
+        body_feed.emplace(std::move(header_parser));
+        body_feed->body_limit(body_limit);
+      }
     } else if (!header_parser.is_done()) {
       has_body = true;
       if (auto expect = head[bhttp::field::expect]; beast::iequals(expect, "100-continue")) {
@@ -445,21 +475,37 @@ class Server::Impl {
     auto pending = std::make_shared<PendingResponse>(conn.executor);
     const auto started = Clock::now();
     ++gauges_->queued;
-    bool accepted = pool_.try_submit(
-        [this, pending, handler = std::move(handler), request = std::move(request)]() mutable {
-          --gauges_->queued;
-          ++gauges_->workers_busy;
-          Response response = run_handler(request, handler);
-          --gauges_->workers_busy;
-          asio::post(pending->signal.get_executor(),
-                     [pending, response = std::move(response)]() mutable {
-                       pending->response = std::move(response);
-                       pending->signal.cancel();
-                     });
-        });
+    // A streamed body keeps its handler busy for as long as the client sends: those run on their
+    // own pool, so uploads cannot take every worker from ordinary requests.
+    WorkerPool& pool = body_pipe ? stream_pool_ : pool_;
+    bool accepted = pool.try_submit([this, pending, handler = std::move(handler),
+                                     request = std::move(request), body_pipe]() mutable {
+      --gauges_->queued;
+      ++gauges_->workers_busy;
+      Response response = run_handler(request, handler);
+      --gauges_->workers_busy;
+      // Whatever the handler left unread is not wanted: the network side stops feeding.
+      if (body_pipe) body_pipe->abandon();
+      asio::post(pending->signal.get_executor(),
+                 [pending, response = std::move(response)]() mutable {
+                   pending->response = std::move(response);
+                   pending->signal.cancel();
+                 });
+    });
+    bool unread_body = false;  // the handler answered before the body ended (a refused upload)
+    if (body_feed) {
+      bool complete = false;
+      if (accepted) complete = co_await feed_body(stream, conn, buffer, *body_feed, body_pipe);
+      if (!complete) keep_alive = false;  // the rest of the body is still on the wire
+      unread_body = !complete && !body_pipe->failed();
+    }
     Response response;
     if (accepted) {
-      co_await pending->signal.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      // While a streamed body was fed, the result may already have arrived (and its cancel found
+      // no waiter): wait only when it has not.
+      if (!pending->response) {
+        co_await pending->signal.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      }
       response = std::move(*pending->response);
     } else {
       --gauges_->queued;
@@ -478,7 +524,157 @@ class Server::Impl {
       co_return false;
     }
     if (stopping_) keep_alive = false;
-    co_return co_await write_response(stream, std::move(response), is_head, keep_alive, version);
+    if (response.body_producer && !without_body(response.status)) {
+      co_return co_await write_produced(stream, conn, std::move(response), is_head, keep_alive,
+                                        version);
+    }
+    bool again = co_await write_response(stream, std::move(response), is_head, keep_alive, version);
+    if (unread_body) co_await linger(stream);
+    co_return again;
+  }
+
+  // After answering a request whose body was left unread, closing at once, with bytes still
+  // arriving, makes the kernel reset the connection, and the client may lose the answer. So
+  // drop what keeps coming for a short while first (web servers' "lingering close").
+  template <typename Stream>
+  asio::awaitable<void> linger(Stream& stream) {
+    std::array<char, 16384> sink;
+    beast::error_code ec;
+    lowest(stream).expires_after(kLinger);
+    while (!ec) {
+      co_await stream.async_read_some(asio::buffer(sink),
+                                      asio::redirect_error(asio::use_awaitable, ec));
+    }
+  }
+
+  // Reads a stream_body request's body into its pipe while the handler consumes it, pausing the
+  // socket while the pipe is full. The body timeout bounds each wait for data (a stall), not the
+  // whole body: a large upload may take long while it progresses. True when the body was read
+  // to its end; false when it failed (the handler then reads an error) or the handler finished
+  // without reading it all.
+  template <typename Stream, typename Buffer>
+  asio::awaitable<bool> feed_body(Stream& stream, Connection& conn, Buffer& buffer,
+                                  bhttp::request_parser<bhttp::buffer_body>& parser,
+                                  std::shared_ptr<BodyPipe> pipe) {
+    auto wake = std::make_shared<asio::steady_timer>(conn.executor, Clock::time_point::max());
+    // The wakeup may run after this coroutine is gone: it touches the socket only while feeding.
+    auto feeding = std::make_shared<bool>(true);
+    beast::tcp_stream* socket = &lowest(stream);
+    std::weak_ptr<BodyPipe> weak = pipe;
+    pipe->set_wakeup([wake, feeding, socket, weak] {
+      asio::post(wake->get_executor(), [wake, feeding, socket, weak] {
+        wake->cancel();
+        auto p = weak.lock();
+        // The handler is done: a read waiting on a client that waits for the answer must end.
+        if (*feeding && p && p->abandoned()) socket->cancel();
+      });
+    });
+    beast::error_code ec;
+    bool complete = false;
+    while (!pipe->abandoned()) {
+      if (!pipe->has_room()) {
+        wake->expires_at(Clock::time_point::max());
+        co_await wake->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        continue;
+      }
+      std::string chunk(kBodyChunk, '\0');
+      auto& body = parser.get().body();
+      body.data = chunk.data();
+      body.size = chunk.size();
+      body.more = true;
+      lowest(stream).expires_after(options_.body_timeout);
+      co_await bhttp::async_read_some(stream, buffer, parser,
+                                      asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == bhttp::error::need_buffer) ec = {};
+      chunk.resize(chunk.size() - body.size);
+      if (ec && pipe->abandoned()) break;  // cancelled: the handler has answered
+      if (ec == bhttp::error::body_limit) {
+        pipe->fail(payload_too_large("The request body exceeds the limit of this route."));
+        break;
+      }
+      if (ec == beast::error::timeout) {
+        pipe->fail(ApiError(408, "body_timeout", "The request body stopped arriving."));
+        break;
+      }
+      if (ec) {
+        pipe->fail(
+            bad_request("body_incomplete", "The request body ended before it was complete."));
+        break;
+      }
+      pipe->offer(std::move(chunk));
+      if (parser.is_done()) {
+        pipe->finish_writing();
+        complete = true;
+        break;
+      }
+    }
+    *feeding = false;
+    pipe->set_wakeup(nullptr);
+    lowest(stream).expires_never();
+    co_return complete;
+  }
+
+  // Sends a response whose body a producer yields on a worker (files, blobs): the headers with
+  // the promised Content-Length, then each chunk as the client takes it. A producer that fails or
+  // breaks its promise cuts the connection (the client sees a short body, never a wrong one).
+  template <typename Stream>
+  asio::awaitable<bool> write_produced(Stream& stream, Connection& conn, Response response,
+                                       bool is_head, bool keep_alive, unsigned version) {
+    auto pipe = std::make_shared<BodyPipe>(kPipeBytes);
+    auto wake = std::make_shared<asio::steady_timer>(conn.executor, Clock::time_point::max());
+    pipe->set_wakeup([wake] { asio::post(wake->get_executor(), [wake] { wake->cancel(); }); });
+    if (!is_head) {
+      bool submitted =
+          stream_pool_.try_submit([pipe, producer = std::move(response.body_producer)] {
+            try {
+              producer(*pipe);
+              pipe->finish_writing();
+            } catch (const ApiError& e) {
+              pipe->fail(e);
+            } catch (const std::exception& e) {
+              log::error("response body producer failed", {{"error", e.what()}});
+              pipe->fail(ApiError(500, "internal_error", e.what()));
+            }
+          });
+      if (!submitted) {
+        Response busy =
+            error_response(503, "overloaded", "The server is busy; retry shortly.", new_id());
+        busy.headers.set("Retry-After", "1");
+        co_return co_await write_response(stream, std::move(busy), false, keep_alive, version);
+      }
+    }
+    bhttp::response<bhttp::empty_body> head(static_cast<bhttp::status>(response.status), version);
+    for (const auto& [name, value] : response.headers.all()) {
+      if (!has_line_break(name) && !has_line_break(value)) head.insert(name, value);
+    }
+    head.keep_alive(keep_alive);
+    head.content_length(response.content_length);
+    beast::error_code ec;
+    bhttp::response_serializer<bhttp::empty_body> serializer(head);
+    lowest(stream).expires_after(options_.body_timeout);
+    co_await bhttp::async_write_header(stream, serializer,
+                                       asio::redirect_error(asio::use_awaitable, ec));
+    if (is_head) co_return !ec && keep_alive;
+    uint64_t sent = 0;
+    while (!ec && !pipe->failed()) {
+      if (auto chunk = pipe->take()) {
+        sent += chunk->size();
+        if (sent > response.content_length) break;
+        lowest(stream).expires_after(options_.body_timeout);
+        co_await asio::async_write(stream, asio::buffer(*chunk),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+        continue;
+      }
+      if (pipe->drained()) break;
+      wake->expires_at(Clock::time_point::max());
+      beast::error_code ignored;
+      co_await wake->async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    }
+    pipe->abandon();  // a producer still writing stops
+    pipe->set_wakeup(nullptr);
+    lowest(stream).expires_never();
+    bool whole = !ec && !pipe->failed() && sent == response.content_length;
+    co_return whole&& keep_alive;
   }
 
   // Runs the chain on a worker thread. Nothing may escape: an exception the chain did not turn
@@ -640,6 +836,7 @@ class Server::Impl {
   std::mutex connections_mutex_;
   std::unordered_set<std::shared_ptr<Connection>> connections_;
   WorkerPool pool_;
+  WorkerPool stream_pool_;  // streamed request handlers and response producers
 };
 
 Server::Server(ServerOptions options, const Router& router, std::vector<Middleware> chain)

@@ -29,6 +29,10 @@ struct ServerOptions {
   std::chrono::milliseconds drain_timeout{20000};   // stop(): how long in-flight work may finish
   std::string tls_cert_file;                        // both set: serve HTTPS only (TLS 1.2+)
   std::string tls_key_file;
+  // Streamed uploads and downloads hold a thread for as long as the client takes: they get their
+  // own threads (mostly blocked on the network), so they cannot starve ordinary requests.
+  int stream_threads = 32;
+  size_t stream_queue = 64;  // beyond it, 503
 };
 
 struct ServerStats {

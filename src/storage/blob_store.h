@@ -45,6 +45,12 @@ class BlobStore {
   // StorageError and nothing is stored. Memory use is bounded whatever the size.
   virtual BlobInfo put_stream(std::istream& in, std::optional<uint64_t> size,
                               const std::string& content_type) = 0;
+  // Stores a file the caller wrote and hashed itself (an upload received to a temp file), without
+  // reading it again where the backend can avoid it: local disk renames it into place (same file
+  // system), S3 uploads it under `sha256` directly. The file may be gone afterwards; the caller
+  // must vouch for `sha256` (it computed it from the bytes). The default stores a copy.
+  virtual BlobInfo put_staged_file(const std::string& path, const std::string& sha256,
+                                   const std::string& content_type);
   // Writes the blob (or the part `range` names, clamped to its end) to `out`. False when there
   // is no such blob.
   virtual bool get(const std::string& sha256, std::ostream& out,

@@ -71,6 +71,27 @@ BlobInfo LocalBlobStore::put_file(const std::string& path, const std::string& co
   return put_stream(in, std::nullopt, content_type);
 }
 
+BlobInfo LocalBlobStore::put_staged_file(const std::string& path, const std::string& sha256,
+                                         const std::string& content_type) {
+  fs::path target = path_of(sha256);
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) fail("open " + path);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) fail("stat");
+  // Durable before it becomes visible, as put_stream's temp file is.
+  if (::fsync(fd.get()) != 0) fail("fsync");
+  BlobInfo info{sha256, static_cast<uint64_t>(st.st_size), content_type};
+  fs::create_directories(target.parent_path());
+  if (fs::exists(target)) return info;  // same bytes already stored; the caller drops its file
+  if (::rename(path.c_str(), target.c_str()) != 0) {
+    // Staged on another file system: copy instead.
+    if (errno == EXDEV) return BlobStore::put_staged_file(path, sha256, content_type);
+    fail("rename");
+  }
+  fsync_dir(target.parent_path());
+  return info;
+}
+
 BlobInfo LocalBlobStore::put_stream(std::istream& in, std::optional<uint64_t> size,
                                     const std::string& content_type) {
   std::string temp = (temp_dir() / "put-XXXXXX").string();
@@ -132,6 +153,7 @@ bool LocalBlobStore::get(const std::string& sha256, std::ostream& out,
     if (n < 0) fail("read");
     if (n == 0) break;
     out.write(buffer.data(), n);
+    if (!out) break;  // the reader is gone (a client that hung up): stop reading the disk
     offset += static_cast<uint64_t>(n);
     remaining -= static_cast<uint64_t>(n);
   }

@@ -19,6 +19,8 @@ class LocalBlobStore : public BlobStore {
   BlobInfo put_file(const std::string& path, const std::string& content_type) override;
   BlobInfo put_stream(std::istream& in, std::optional<uint64_t> size,
                       const std::string& content_type) override;
+  BlobInfo put_staged_file(const std::string& path, const std::string& sha256,
+                           const std::string& content_type) override;
   bool get(const std::string& sha256, std::ostream& out,
            std::optional<ByteRange> range = std::nullopt) override;
   std::optional<BlobInfo> head(const std::string& sha256) override;

@@ -56,6 +56,17 @@ BlobInfo S3BlobStore::put_file(const std::string& path, const std::string& conte
   return info;
 }
 
+BlobInfo S3BlobStore::put_staged_file(const std::string& path, const std::string& sha256,
+                                      const std::string& content_type) {
+  if (!valid_key(sha256)) throw StorageError("s3 blob store: invalid key");
+  std::error_code ec;
+  uint64_t size = fs::file_size(path, ec);
+  if (ec) throw StorageError("s3 blob store: cannot read " + path);
+  BlobInfo info{sha256, size, content_type};
+  upload(path, info);
+  return info;
+}
+
 BlobInfo S3BlobStore::put_stream(std::istream& in, std::optional<uint64_t> size,
                                  const std::string& content_type) {
   SpoolFile spool;

@@ -49,6 +49,7 @@ class TestClient {
   TestClient& operator=(const TestClient&) = delete;
 
   bool connected() const { return fd_ >= 0; }
+  int fd() const { return fd_; }
 
   void send(const std::string& bytes) {
     size_t sent = 0;

@@ -49,6 +49,17 @@ TEST_P(BlobStoreTest, StreamsOfUnknownSizeAndFiles) {
   EXPECT_EQ(read_all(store(), from_file.sha256), "from a file");
 }
 
+TEST_P(BlobStoreTest, StagedFilesAreStoredUnderTheHashTheCallerComputed) {
+  std::string bytes(200 * 1024, 'y');
+  std::string path = (dir_ / "staged.bin").string();
+  { std::ofstream(path, std::ios::binary) << bytes; }
+  BlobInfo info = store().put_staged_file(path, crypto::sha256_hex(bytes), "video/mp4");
+  EXPECT_EQ(info.sha256, crypto::sha256_hex(bytes));
+  EXPECT_EQ(info.size, bytes.size());
+  EXPECT_EQ(read_all(store(), info.sha256), bytes);
+  EXPECT_THROW(store().put_staged_file(path, "not-a-hash", "video/mp4"), StorageError);
+}
+
 TEST_P(BlobStoreTest, ReadsByteRanges) {
   BlobInfo info = put_text(store(), "0123456789", "text/plain");
   EXPECT_EQ(read_all(store(), info.sha256, ByteRange{2, 3}), "234");

@@ -89,6 +89,20 @@ TEST_F(LocalBlobStoreTest, AFailedWriteLeavesNoTempFile) {
   EXPECT_EQ(blob_files(), 0);
 }
 
+TEST_F(LocalBlobStoreTest, AStagedFileIsRenamedIntoPlace) {
+  fs::create_directories(root_ / "staging");
+  fs::path staged = root_ / "staging" / "upload";
+  { std::ofstream(staged, std::ios::binary) << "staged bytes"; }
+  LocalBlobStore store(root_);
+  BlobInfo info = store.put_staged_file(staged.string(), crypto::sha256_hex("staged bytes"), "");
+  EXPECT_FALSE(fs::exists(staged)) << "moved, not copied";
+  EXPECT_EQ(fs::file_size(store.path_of(info.sha256)), 12u);
+  // The same bytes again: already stored, and the caller's file is left for it to drop.
+  { std::ofstream(staged, std::ios::binary) << "staged bytes"; }
+  store.put_staged_file(staged.string(), info.sha256, "");
+  EXPECT_EQ(blob_files() - 1, 1);  // the blob plus the second staged file
+}
+
 TEST_F(LocalBlobStoreTest, HasNoPresignedUrls) {
   LocalBlobStore store(root_);
   EXPECT_FALSE(store.presigned_get(crypto::sha256_hex("x"), 60));
