@@ -7,11 +7,13 @@ build_packages=(
   g++ cmake ninja-build ccache pkg-config
   libboost-dev libssl-dev zlib1g-dev nlohmann-json3-dev libcli11-dev
   libsqlite3-dev libpq-dev libhiredis-dev libsodium-dev libcurl4-openssl-dev libzip-dev
+  libvips-dev libavformat-dev libavcodec-dev libswscale-dev libavutil-dev
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql redis-server openssl python3 wrk curl
   chromium
+  libvips-tools ffmpeg
 )
 
 wanted=("${build_packages[@]}")

@@ -14,6 +14,8 @@
 #include "app/storage_setup.h"
 #include "app/system_api.h"
 #include "assets/api.h"
+#include "assets/processing_job.h"
+#include "assets/variants_api.h"
 #include "auth/api.h"
 #include "auth/request_auth.h"
 #include "collab/api.h"
@@ -111,13 +113,43 @@ Application::Application(Config config) : config_(std::move(config)) {
   sse_hub_ = std::make_unique<events::SseHub>(*events_, can_read);
   collab_store_ = std::make_unique<collab::CollabStore>(*db_);
   collab_hub_ = std::make_unique<collab::Hub>(*collab_store_, collab::HubOptions{});
-  build_jobs();
   blobs_ = storage::make_blob_store(blob_store_config(config_));
   asset_store_ = std::make_unique<assets::AssetStore>(*db_);
   assets_ = std::make_unique<assets::AssetsService>(
       *asset_store_, *blobs_, *projects_,
       assets::AssetsConfig{.max_file_bytes = int64_t{config_.max_upload_mb} * 1024 * 1024,
                            .quota_bytes = int64_t{config_.user_quota_mb} * 1024 * 1024});
+  build_media_processing();
+  build_jobs();  // after every module that adds a job type: workers take the types at start
+}
+
+// Thumbnails, metadata and variants of assets: a job per finalised asset, decoded in a bounded
+// child process (this same binary, `opendesign media-probe`).
+void Application::build_media_processing() {
+  assets::ProcessingConfig processing;
+  processing.thumbnail_sizes = config_.thumbnail_sizes;
+  processing.worker.executable = media::self_executable();
+  processing.worker.temp_dir = (std::filesystem::path(config_.data_dir) / "tmp" / "media").string();
+  processing.worker.wall = std::chrono::seconds(config_.media_timeout_seconds);
+  processing.worker.cpu_seconds = config_.media_timeout_seconds;
+  processing.worker.memory_mb = config_.media_memory_mb;
+  processing.worker.max_pixels = int64_t{config_.media_max_megapixels} * 1'000'000;
+  media_store_ = std::make_unique<assets::MediaStore>(*db_);
+  asset_processor_ = std::make_unique<assets::AssetProcessor>(*asset_store_, *media_store_,
+                                                              *blobs_, std::move(processing));
+  job_handlers_.add(std::make_unique<assets::ProcessAssetHandler>(*asset_processor_));
+  assets::AssetHooks hooks;
+  hooks.finalised = [this](const assets::Asset& asset) {
+    asset_processor_->mark_pending(asset.id);
+    jobs_->enqueue(asset.owner_id, assets::kProcessJobType, {{"assetId", asset.id}});
+  };
+  hooks.describe = [this](const assets::Asset& asset, nlohmann::json& out) {
+    asset_processor_->describe(asset, out);
+  };
+  hooks.derived_blobs = [this](const std::string& asset_id) {
+    return asset_processor_->derived_blobs(asset_id);
+  };
+  assets_->set_hooks(std::move(hooks));
 }
 
 Application::~Application() = default;
@@ -170,7 +202,10 @@ void Application::build_jobs() {
 }
 
 void Application::register_routes(http::Router& router) {
-  assets::register_routes(router, *assets_);
+  assets::register_routes(
+      router, *assets_,
+      assets::variant_content_handler(*assets_, *asset_processor_, *projects_));
+  assets::register_variant_routes(router, *assets_, *asset_processor_, *projects_);
   auth::register_routes(router, *accounts_);
   auth::register_oauth_routes(router, *oauth_);
   projects::register_routes(router, *projects_);

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "app/config.h"
+#include "assets/processing.h"
 #include "assets/service.h"
 #include "auth/oauth.h"
 #include "auth/service.h"
@@ -43,6 +44,7 @@ class Application {
  private:
   void share_access_revocations();
   void build_jobs();
+  void build_media_processing();
 
   Config config_;
   std::unique_ptr<db::Database> db_;
@@ -67,6 +69,8 @@ class Application {
   std::unique_ptr<storage::BlobStore> blobs_;  // after projects_: assets check access there
   std::unique_ptr<assets::AssetStore> asset_store_;
   std::unique_ptr<assets::AssetsService> assets_;
+  std::unique_ptr<assets::MediaStore> media_store_;
+  std::unique_ptr<assets::AssetProcessor> asset_processor_;
   events::Subscription revocations_;  // applies other instances' access-token revocations
 };
 

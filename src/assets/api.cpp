@@ -91,7 +91,7 @@ Response content(AssetsService& service, Request& req) {
 
 }  // namespace
 
-void register_routes(http::Router& router, AssetsService& service) {
+void register_routes(http::Router& router, AssetsService& service, http::Handler thumb_variants) {
   router.add(Method::Post, "/api/v1/assets",
              [&service](Request& req) {
                auto me = require_principal(req);
@@ -103,7 +103,7 @@ void register_routes(http::Router& router, AssetsService& service) {
                input.declared_type = req.header("Content-Type").value_or("");
                input.project_id = project_param(req);
                input.bytes = req.body;
-               return Response::json(201, to_json(service.upload(me, input)));
+               return Response::json(201, service.describe(service.upload(me, input)));
              },
              {static_cast<size_t>(service.config().max_file_bytes), "upload",
               "Upload an asset (raw body)"});
@@ -113,16 +113,19 @@ void register_routes(http::Router& router, AssetsService& service) {
     PageRequest page = parse_page(req.query("limit"), req.query("cursor"));
     auto found = service.list(me, project_param(req), page.after, page.limit);
     nlohmann::json items = nlohmann::json::array();
-    for (const auto& asset : found) items.push_back(to_json(asset));
+    for (const auto& asset : found) items.push_back(service.describe(asset));
     return Response::json(200, page_json(items, found.empty() ? "" : found.back().id, page.limit));
   });
 
   router.add(Method::Get, "/api/v1/assets/{id}", [&service](Request& req) {
-    return Response::json(200, to_json(service.get(optional_principal(req), req.param("id"))));
+    return Response::json(200,
+                          service.describe(service.get(optional_principal(req), req.param("id"))));
   });
 
-  router.add(Method::Get, "/api/v1/assets/{id}/content",
-             [&service](Request& req) { return content(service, req); });
+  router.add(Method::Get, "/api/v1/assets/{id}/content", [&service, thumb_variants](Request& req) {
+    if (thumb_variants && req.query("thumb")) return thumb_variants(req);
+    return content(service, req);
+  });
 
   router.add(Method::Delete, "/api/v1/assets/{id}", [&service](Request& req) {
     service.remove(require_principal(req), req.param("id"));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,15 @@ struct UploadInput {
 
 using Caller = std::optional<auth::Principal>;
 
+// What media processing (assets/processing.h) adds to an asset's life; set by the composition
+// root. Each may be empty.
+struct AssetHooks {
+  std::function<void(const Asset&)> finalised;  // the asset became ready: queue its processing
+  std::function<void(const Asset&, nlohmann::json&)> describe;  // add processing state to JSON
+  // Blobs derived from the asset (thumbnails, ...), released with it.
+  std::function<std::vector<std::string>(const std::string& asset_id)> derived_blobs;
+};
+
 class AssetsService {
  public:
   AssetsService(AssetStore& store, storage::BlobStore& blobs, projects::ProjectsService& projects,
@@ -49,6 +59,13 @@ class AssetsService {
 
   const AssetsConfig& config() const { return config_; }
 
+  void set_hooks(AssetHooks hooks) { hooks_ = std::move(hooks); }
+  // The asset's JSON form with what the hooks add (processing state, media metadata).
+  nlohmann::json describe(const Asset& asset);
+  // Removes the blob unless an asset or a derivative still names it. A failure leaves an
+  // unreferenced blob (harmless, reclaimable), never a row without bytes.
+  void release_blob(const std::string& sha256);
+
  private:
   // The caller's access to a project; 404 when they may not know it.
   projects::Access project_access(const auth::Principal& caller, const std::string& project_id);
@@ -57,6 +74,7 @@ class AssetsService {
   storage::BlobStore& blobs_;
   projects::ProjectsService& projects_;
   AssetsConfig config_;
+  AssetHooks hooks_;
 };
 
 }  // namespace od::assets

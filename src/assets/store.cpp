@@ -58,7 +58,11 @@ bool AssetStore::remove(const std::string& id) {
 }
 
 int64_t AssetStore::references(const std::string& sha256) {
-  return db_.query("SELECT COUNT(*) FROM assets WHERE sha256 = $1", {sha256})
+  // Derivatives (asset_variants, migration 0011) are blobs too, and may equal an upload's bytes.
+  return db_.query(
+                "SELECT (SELECT COUNT(*) FROM assets WHERE sha256 = $1) + "
+                "(SELECT COUNT(*) FROM asset_variants WHERE sha256 = $1)",
+                {sha256})
       .rows.front()
       .integer(0);
 }

@@ -21,7 +21,7 @@ class AssetStore {
   void set_status(const std::string& id, const std::string& status);
   std::optional<Asset> find(const std::string& id);
   bool remove(const std::string& id);
-  // Rows (any status) whose bytes are the blob `sha256`.
+  // Rows (any status) whose bytes are the blob `sha256`: assets and their derivatives.
   int64_t references(const std::string& sha256);
   int64_t usage(const std::string& owner_id);
 

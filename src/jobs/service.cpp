@@ -102,6 +102,22 @@ Submitted JobsService::submit(const auth::Principal& caller, const SubmitRequest
   return {job, true};
 }
 
+Job JobsService::enqueue(const std::string& owner_id, const std::string& type,
+                        nlohmann::json input, int max_attempts) {
+  Job job;
+  job.id = new_id();
+  job.type = type;
+  job.owner_id = owner_id;
+  job.input_hash = input_hash(type, input);
+  job.input = std::move(input);
+  job.max_attempts = max_attempts;
+  job.created_at = job.run_after = now_ms();
+  store_.insert(job);  // no idempotency key: always inserted
+  announce(job);
+  if (submit_listener_) submit_listener_();
+  return job;
+}
+
 Job JobsService::get(const auth::Principal& caller, const std::string& id) {
   if (!is_valid_id(id)) throw not_found("job");
   auto job = store_.find(id);
