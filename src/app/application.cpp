@@ -149,6 +149,9 @@ void Application::build_media_processing() {
   hooks.derived_blobs = [this](const std::string& asset_id) {
     return asset_processor_->derived_blobs(asset_id);
   };
+  hooks.owner_derived_blobs = [this](const std::string& owner_id) {
+    return media_store_->variant_blobs_of_owner(owner_id);
+  };
   assets_->set_hooks(std::move(hooks));
 }
 
@@ -213,7 +216,7 @@ void Application::register_routes(http::Router& router) {
   collab::register_routes(router, *collab_hub_, *projects_, *accounts_);
   jobs::register_routes(router, *jobs_, *events_, *accounts_);
   projects::register_archive_routes(router, *projects_);
-  register_gdpr_routes(router, *accounts_, *projects_);
+  register_gdpr_routes(router, *accounts_, *projects_, *assets_);
   register_design2code_routes(router);
   std::vector<ReadinessCheck> checks = {{"database", [this] { return db_->ping(); }}};
   if (!config_.redis.empty()) {

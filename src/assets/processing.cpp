@@ -130,7 +130,17 @@ void AssetProcessor::store_derivatives(const std::string& asset_id,
       throw storage_down("put", e);
     }
     // A retried job finds its earlier rows (the first stays); a deleted asset takes none.
-    if (!media_.add_variant(v)) release_blob(v.sha256);
+    if (!media_.add_variant(v)) {
+      release_blob(v.sha256);
+      continue;
+    }
+    // Identical bytes may be another asset's derivative, released between our put and our row
+    // (AssetStore::remove_if_unreferenced): now that the row names the blob, make sure it exists.
+    try {
+      if (!blobs_.head(v.sha256)) blobs_.put_file((out_dir / name).string(), v.content_type);
+    } catch (const storage::StorageError& e) {
+      throw storage_down("put", e);
+    }
   }
 }
 
@@ -255,12 +265,13 @@ std::vector<std::string> AssetProcessor::derived_blobs(const std::string& asset_
 }
 
 void AssetProcessor::release_blob(const std::string& sha256) {
-  if (assets_.references(sha256) > 0) return;
-  try {
-    blobs_.remove(sha256);
-  } catch (const storage::StorageError& e) {
-    log::warn("asset_blob_not_removed", {{"sha256", sha256}, {"error", e.what()}});
-  }
+  assets_.remove_if_unreferenced(sha256, [&] {
+    try {
+      blobs_.remove(sha256);
+    } catch (const storage::StorageError& e) {
+      log::warn("asset_blob_not_removed", {{"sha256", sha256}, {"error", e.what()}});
+    }
+  });
 }
 
 }  // namespace od::assets

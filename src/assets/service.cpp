@@ -150,12 +150,21 @@ void AssetsService::remove(const auth::Principal& caller, const std::string& id)
 }
 
 void AssetsService::release_blob(const std::string& sha256) {
-  if (store_.references(sha256) > 0) return;
-  try {
-    blobs_.remove(sha256);
-  } catch (const storage::StorageError& e) {
-    log::warn("asset_blob_not_removed", {{"sha256", sha256}, {"error", e.what()}});
+  store_.remove_if_unreferenced(sha256, [&] {
+    try {
+      blobs_.remove(sha256);
+    } catch (const storage::StorageError& e) {
+      log::warn("asset_blob_not_removed", {{"sha256", sha256}, {"error", e.what()}});
+    }
+  });
+}
+
+std::vector<std::string> AssetsService::blobs_of_owner(const std::string& owner_id) {
+  std::vector<std::string> out = store_.blobs_of_owner(owner_id);
+  if (hooks_.owner_derived_blobs) {
+    for (auto& sha : hooks_.owner_derived_blobs(owner_id)) out.push_back(std::move(sha));
   }
+  return out;
 }
 
 nlohmann::json AssetsService::describe(const Asset& asset) {

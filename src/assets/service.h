@@ -38,6 +38,7 @@ struct AssetHooks {
   std::function<void(const Asset&, nlohmann::json&)> describe;  // add processing state to JSON
   // Blobs derived from the asset (thumbnails, ...), released with it.
   std::function<std::vector<std::string>(const std::string& asset_id)> derived_blobs;
+  std::function<std::vector<std::string>(const std::string& owner_id)> owner_derived_blobs;
 };
 
 class AssetsService {
@@ -65,6 +66,9 @@ class AssetsService {
   // Removes the blob unless an asset or a derivative still names it. A failure leaves an
   // unreferenced blob (harmless, reclaimable), never a row without bytes.
   void release_blob(const std::string& sha256);
+  // Every blob the owner's assets and their derivatives name: what to release once the account
+  // (and with it every asset row, by ON DELETE CASCADE) is gone.
+  std::vector<std::string> blobs_of_owner(const std::string& owner_id);
 
  private:
   // The caller's access to a project; 404 when they may not know it.

@@ -297,4 +297,56 @@ describe('media processing', () => {
     assert.equal((await server.api('DELETE', `/api/v1/assets/${id}`, { token: me.access })).status, 204);
     for (const p of paths) assert.ok(!existsSync(p), `${p} is left behind`);
   });
+
+  test('thumbnails of assets in public projects are cacheable by anyone, for good', async () => {
+    const me = await newUser(server, 'public');
+    const project = await server.api('POST', '/api/v1/projects', {
+      token: me.access, json: { title: 'Open', designJson: {}, isPublic: true } });
+    assert.equal(project.status, 201, project.body);
+    const { id } = await upload(me, halvesPng, 'image/png', `?projectId=${project.json.id}`);
+    assert.equal((await processed(me, id)).processing, 'done');
+    const thumb = await get(me, `/api/v1/assets/${id}/thumbnails/64`);
+    assert.equal(thumb.status, 200);
+    assert.equal(thumb.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    const variant = await get(me, `/api/v1/assets/${id}/content?thumb=64x64`);
+    assert.equal(variant.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  });
+
+  test('GDPR: the export lists assets with media; erasure removes blobs nobody else uses', async () => {
+    const leaving = await newUser(server, 'leaving');
+    const staying = await newUser(server, 'staying');
+    const unique = ffmpeg('unique.png', ['-f', 'lavfi', '-i', 'color=c=yellow:s=120x80',
+                                         '-frames:v', '1']);
+    const mine = await upload(leaving, unique, 'image/png');
+    const shared = await upload(leaving, noisePng, 'image/png');
+    const theirs = await upload(staying, noisePng, 'image/png');
+    for (const [user, asset] of [[leaving, mine], [leaving, shared], [staying, theirs]]) {
+      assert.equal((await processed(user, asset.id)).processing, 'done');
+    }
+    const exported = await server.api('GET', '/api/v1/me/export', { token: leaving.access });
+    assert.equal(exported.status, 200);
+    const listed = Object.fromEntries(exported.json.assets.map((a) => [a.id, a]));
+    assert.deepEqual(Object.keys(listed).sort(), [mine.id, shared.id].sort());
+    assert.equal(listed[mine.id].media.width, 120);
+    assert.equal(listed[mine.id].contentUrl, `/api/v1/assets/${mine.id}/content`);
+
+    const blobPath = (sha) => join(server.dataDir, 'blobs', sha.slice(0, 2), sha.slice(2, 4), sha);
+    const thumbSha = async (user, id) => (await get(user, `/api/v1/assets/${id}/thumbnails/64`))
+        .headers.get('etag').replaceAll('"', '');
+    const mineThumb = await thumbSha(leaving, mine.id);
+    const sharedThumb = await thumbSha(staying, theirs.id);
+    for (const sha of [mine.sha256, mineThumb, shared.sha256, sharedThumb]) {
+      assert.ok(existsSync(blobPath(sha)), sha);
+    }
+    const erased = await server.api('DELETE', '/api/v1/me',
+                                    { token: leaving.access, json: { password: leaving.password } });
+    assert.equal(erased.status, 204, erased.body);
+    assert.ok(!existsSync(blobPath(mine.sha256)), 'the upload only they had is gone');
+    assert.ok(!existsSync(blobPath(mineThumb)), 'its thumbnail is gone');
+    assert.ok(existsSync(blobPath(shared.sha256)), 'bytes another user uploaded too stay');
+    assert.ok(existsSync(blobPath(sharedThumb)), 'and so do their thumbnails');
+    const still = await get(staying, `/api/v1/assets/${theirs.id}/thumbnails/64`);
+    assert.equal(still.status, 200);
+    assert.deepEqual((await get(staying, `/api/v1/assets/${theirs.id}/content`)).bytes, noisePng);
+  });
 });
