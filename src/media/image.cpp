@@ -2,6 +2,7 @@
 
 #include <vips/vips8>
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 
@@ -129,6 +130,21 @@ std::string loader_name(const VImage& image) {
   return loader.substr(0, loader.find("load"));
 }
 
+ImageInfo describe_header(const VImage& header) {
+  ImageInfo info;
+  info.format = loader_name(header);
+  info.orientation = header.get_typeof("orientation") ? header.get_int("orientation") : 1;
+  if (info.orientation < 1 || info.orientation > 8) info.orientation = 1;
+  bool turned = info.orientation >= 5;  // 5..8 swap width and height
+  info.width = turned ? header.height() : header.width();
+  info.height = turned ? header.width() : header.height();
+  info.colour_space = vips_enum_nick(VIPS_TYPE_INTERPRETATION, header.interpretation());
+  info.bands = header.bands();
+  info.has_alpha = header.has_alpha();
+  info.pages = header.get_typeof("n-pages") ? header.get_int("n-pages") : 1;
+  return info;
+}
+
 }  // namespace
 
 void init_vips() {
@@ -141,23 +157,45 @@ void init_vips() {
 }
 
 ImageInfo probe_image(std::string_view bytes, const ImageLimits& limits) {
-  VImage header = open_header(bytes, limits);
-  ImageInfo info;
-  info.format = loader_name(header);
-  info.orientation = header.get_typeof("orientation") ? header.get_int("orientation") : 1;
-  if (info.orientation < 1 || info.orientation > 8) info.orientation = 1;
-  bool turned = info.orientation >= 5;  // 5..8 swap width and height
-  info.width = turned ? header.height() : header.width();
-  info.height = turned ? header.width() : header.height();
-  info.colour_space = vips_enum_nick(VIPS_TYPE_INTERPRETATION, header.interpretation());
-  info.bands = header.bands();
-  info.has_alpha = header.has_alpha();
-  info.pages = header.get_typeof("n-pages") ? header.get_int("n-pages") : 1;
+  ImageInfo info = describe_header(open_header(bytes, limits));
   try {
     auto blob = borrow(bytes);
     VImage small = VImage::thumbnail_buffer(
         blob.get(), 64, VImage::option()->set("height", 64)->set("option_string", "fail=true"));
     info.palette = palette_of(small);
+  } catch (const VError& e) {
+    throw MediaError("corrupt_image", "The image data is damaged: " + reason(e));
+  }
+  return info;
+}
+
+ImageInfo thumbnail_set(std::string_view bytes, const std::vector<int>& sizes,
+                        const ImageLimits& limits, std::vector<Thumbnail>& out) {
+  ImageInfo info = describe_header(open_header(bytes, limits));
+  int largest = 64;
+  for (int size : sizes) largest = std::max(largest, size);
+  try {
+    auto blob = borrow(bytes);
+    // One decode (shrink-on-load where the format has it) at the largest box, kept in memory;
+    // every smaller thumbnail and the palette are resized from it.
+    VImage base = VImage::thumbnail_buffer(blob.get(), largest,
+                                           VImage::option()
+                                               ->set("height", largest)
+                                               ->set("size", VIPS_SIZE_DOWN)
+                                               ->set("option_string", "fail=true"))
+                      .copy_memory();
+    auto resized = [&](int size) {
+      if (size >= largest) return base;
+      return base.thumbnail_image(
+          size, VImage::option()->set("height", size)->set("size", VIPS_SIZE_DOWN));
+    };
+    info.palette = palette_of(resized(64));
+    for (int size : sizes) {
+      VImage picture = resized(size);
+      for (Format format : {Format::Webp, Format::Jpeg}) {
+        out.push_back({size, encode(picture, format)});
+      }
+    }
   } catch (const VError& e) {
     throw MediaError("corrupt_image", "The image data is damaged: " + reason(e));
   }

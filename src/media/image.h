@@ -53,6 +53,16 @@ void init_vips();
 
 // Reads the header and the palette. Throws MediaError.
 ImageInfo probe_image(std::string_view bytes, const ImageLimits& limits);
+// Everything processing makes of an image, decoding it once: the facts and palette of
+// probe_image, and a WebP and a JPEG thumbnail (Fit) for each of `sizes`, each made from the
+// decoded picture at the largest size rather than from the file again.
+struct Thumbnail {
+  int size = 0;
+  Encoded encoded;
+};
+ImageInfo thumbnail_set(std::string_view bytes, const std::vector<int>& sizes,
+                        const ImageLimits& limits, std::vector<Thumbnail>& out);
+
 // One derivative of the image. Throws MediaError (corrupt data shows here, while decoding).
 Encoded render_image(std::string_view bytes, const RenderSpec& spec, const ImageLimits& limits);
 // Encodes packed 8-bit RGB pixels (a decoded video frame) as `spec` asks.

@@ -68,17 +68,6 @@ json palette_json(const std::vector<Swatch>& palette) {
   return out;
 }
 
-void thumbnails_of_image(std::string_view bytes, const ProbeArgs& args, const ImageLimits& limits,
-                         Output& out) {
-  for (int size : args.thumbnail_sizes) {
-    for (Format format : {Format::Webp, Format::Jpeg}) {
-      RenderSpec spec{size, size, Fit::Fit, format};
-      out.add("thumbnail", "thumb-" + std::to_string(size) + "." + format_extension(format),
-              render_image(bytes, spec, limits));
-    }
-  }
-}
-
 void process_image(const ProbeArgs& args, Output& out) {
   std::string bytes = read_all(args.input);
   ImageLimits limits{args.max_pixels};
@@ -88,8 +77,13 @@ void process_image(const ProbeArgs& args, Output& out) {
     out.finish({{"kind", "image"}});
     return;
   }
-  ImageInfo info = probe_image(bytes, limits);
-  thumbnails_of_image(bytes, args, limits, out);
+  std::vector<Thumbnail> thumbnails;
+  ImageInfo info = thumbnail_set(bytes, args.thumbnail_sizes, limits, thumbnails);
+  for (const auto& t : thumbnails) {
+    out.add("thumbnail",
+            "thumb-" + std::to_string(t.size) + "." + format_extension(t.encoded.format),
+            t.encoded);
+  }
   out.finish({{"kind", "image"},
               {"width", info.width},
               {"height", info.height},

@@ -168,6 +168,30 @@ TEST_F(ImageTest, DecompressionBombsAreRefusedFromTheHeader) {
   EXPECT_NO_THROW(probe_image(small, {.max_pixels = 10000}));
 }
 
+TEST_F(ImageTest, ThumbnailSetDecodesOnceAndMakesEverySizeInBothFormats) {
+  VImage picture = halves(600, 400, {255, 0, 0}, {0, 0, 255});
+  picture.set("orientation", 8);  // rotate 270: displayed 400x600
+  std::vector<Thumbnail> thumbnails;
+  ImageInfo info = thumbnail_set(save(picture, ".jpg"), {64, 256}, {}, thumbnails);
+  EXPECT_EQ(info.width, 400);
+  EXPECT_EQ(info.height, 600);
+  EXPECT_FALSE(info.palette.empty());
+  ASSERT_EQ(thumbnails.size(), 4u);
+  for (const auto& t : thumbnails) {
+    VImage decoded = decode(t.encoded.bytes);
+    EXPECT_EQ(decoded.height(), t.size);  // portrait after rotation: the height fills the box
+    EXPECT_EQ(decoded.width(), std::lround(t.size * 2.0 / 3));
+    EXPECT_EQ(t.encoded.width, decoded.width());
+  }
+  EXPECT_EQ(thumbnails[0].encoded.format, Format::Webp);
+  EXPECT_EQ(thumbnails[1].encoded.format, Format::Jpeg);
+
+  std::string noisy = save(VImage::gaussnoise(400, 400).cast(VIPS_FORMAT_UCHAR), ".png");
+  std::vector<Thumbnail> none;
+  EXPECT_THROW(thumbnail_set(noisy.substr(0, noisy.size() / 2), {64}, {}, none), MediaError);
+  EXPECT_THROW(thumbnail_set(png_header(50000, 50000), {64}, {}, none), MediaError);
+}
+
 TEST_F(ImageTest, RgbFramesEncodeAndGiveAPalette) {
   std::vector<uint8_t> rgb(80 * 40 * 3);
   for (size_t i = 0; i < rgb.size(); i += 3) rgb[i] = 255;  // pure red
