@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "app/auth_setup.h"
@@ -135,8 +136,8 @@ void Application::build_media_processing() {
   processing.worker.memory_mb = config_.media_memory_mb;
   processing.worker.max_pixels = int64_t{config_.media_max_megapixels} * 1'000'000;
   media_store_ = std::make_unique<assets::MediaStore>(*db_);
-  asset_processor_ = std::make_unique<assets::AssetProcessor>(*asset_store_, *media_store_,
-                                                              *blobs_, std::move(processing));
+  asset_processor_ = std::make_unique<assets::AssetProcessor>(*asset_store_, *media_store_, *blobs_,
+                                                              std::move(processing));
   job_handlers_.add(std::make_unique<assets::ProcessAssetHandler>(*asset_processor_));
   assets::AssetHooks hooks;
   hooks.finalised = [this](const assets::Asset& asset) {
@@ -204,10 +205,43 @@ void Application::build_jobs() {
   }
 }
 
+// Project ZIPs carry the project's assets (originals only: derivatives are remade on import).
+projects::ArchiveAssets Application::archive_assets() {
+  projects::ArchiveAssets out;
+  out.collect = [this](const std::string& project_id) {
+    std::vector<projects::ArchivedAsset> files;
+    for (std::string before;;) {
+      auto page = asset_store_->list_by_project(project_id, before, 100);
+      for (const auto& asset : page) {
+        if (asset.status != "ready") continue;
+        std::ostringstream bytes;
+        assets_->read(asset, bytes);
+        files.push_back({asset.filename, asset.content_type, std::move(bytes).str()});
+      }
+      if (page.size() < 100) break;
+      before = page.back().id;
+    }
+    return files;
+  };
+  out.restore = [this](const auth::Principal& caller, const std::string& project_id,
+                       const std::vector<projects::ArchivedAsset>& files) {
+    std::vector<std::string> created;
+    try {
+      for (const auto& file : files) {
+        assets::UploadInput input{file.filename, file.content_type, project_id, file.bytes};
+        created.push_back(assets_->upload(caller, input).id);
+      }
+    } catch (...) {
+      for (const auto& id : created) assets_->remove(caller, id);
+      throw;
+    }
+  };
+  return out;
+}
+
 void Application::register_routes(http::Router& router) {
-  assets::register_routes(
-      router, *assets_,
-      assets::variant_content_handler(*assets_, *asset_processor_, *projects_));
+  assets::register_routes(router, *assets_,
+                          assets::variant_content_handler(*assets_, *asset_processor_, *projects_));
   assets::register_variant_routes(router, *assets_, *asset_processor_, *projects_);
   auth::register_routes(router, *accounts_);
   auth::register_oauth_routes(router, *oauth_);
@@ -215,7 +249,7 @@ void Application::register_routes(http::Router& router) {
   events::register_routes(router, *sse_hub_, *accounts_);
   collab::register_routes(router, *collab_hub_, *projects_, *accounts_);
   jobs::register_routes(router, *jobs_, *events_, *accounts_);
-  projects::register_archive_routes(router, *projects_);
+  projects::register_archive_routes(router, *projects_, archive_assets());
   register_gdpr_routes(router, *accounts_, *projects_, *assets_);
   register_design2code_routes(router);
   std::vector<ReadinessCheck> checks = {{"database", [this] { return db_->ping(); }}};

@@ -19,6 +19,7 @@
 #include "jobs/pg_wakeup.h"
 #include "jobs/service.h"
 #include "jobs/workers.h"
+#include "projects/archive_api.h"
 #include "projects/service.h"
 
 namespace od::app {
@@ -45,6 +46,7 @@ class Application {
   void share_access_revocations();
   void build_jobs();
   void build_media_processing();
+  projects::ArchiveAssets archive_assets();
 
   Config config_;
   std::unique_ptr<db::Database> db_;

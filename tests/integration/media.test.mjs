@@ -349,4 +349,56 @@ describe('media processing', () => {
     assert.equal(still.status, 200);
     assert.deepEqual((await get(staying, `/api/v1/assets/${theirs.id}/content`)).bytes, noisePng);
   });
+
+  test('project export carries the assets; import uploads them again and processes them', async () => {
+    const me = await newUser(server, 'archiver');
+    const project = await server.api('POST', '/api/v1/projects', {
+      token: me.access, json: { title: 'With assets', designJson: {} } });
+    const pid = project.json.id;
+    const png = await upload(me, halvesPng, 'image/png', `?projectId=${pid}&filename=hero.png`);
+    const mp4 = await upload(me, clipMp4, 'video/mp4', `?projectId=${pid}&filename=intro.mp4`);
+    const zip = await get(me, `/api/v1/projects/${pid}/export`);
+    assert.equal(zip.status, 200);
+    assert.ok(zip.bytes.includes(Buffer.from('assets/1-')), 'the ZIP has an assets/ folder');
+
+    const imported = await server.api('POST', '/api/v1/projects/import', {
+      token: me.access, body: zip.bytes, headers: { 'content-type': 'application/zip' } });
+    assert.equal(imported.status, 201, imported.body);
+    const listed = await server.api('GET', `/api/v1/assets?projectId=${imported.json.id}`,
+                                    { token: me.access });
+    const restored = listed.json.items;
+    assert.deepEqual(restored.map((a) => a.sha256).sort(), [png.sha256, mp4.sha256].sort());
+    assert.deepEqual(restored.map((a) => a.filename).sort(), ['hero.png', 'intro.mp4']);
+    for (const asset of restored) {
+      assert.notEqual(asset.id, png.id);
+      assert.equal((await processed(me, asset.id)).processing, 'done', asset.filename);
+    }
+
+    // An archive whose asset is refused (here: over the importer's quota) leaves nothing.
+    const other = await startServer({ args: ['--user-quota-mb', '1'] });
+    try {
+      const poor = await newUser(other, 'poor');
+      const big = ffmpeg('big.png', ['-f', 'lavfi', '-i', 'nullsrc=s=720x720',
+        '-vf', "geq=r='random(1)*255':g='random(2)*255':b='random(3)*255'", '-frames:v', '1']);
+      assert.ok(big.length > 524_288, String(big.length));  // two copies exceed 1 MiB
+      const p2 = await other.api('POST', '/api/v1/projects', {
+        token: poor.access, json: { title: 'Two big', designJson: {} } });
+      // The export holds one big picture; importing it would be the second copy under a 1 MiB quota.
+      assert.equal((await other.api('POST', `/api/v1/assets?projectId=${p2.json.id}`, {
+        token: poor.access, body: big, headers: { 'content-type': 'image/png' } })).status, 201);
+      const exported = await fetch(`${other.url}/api/v1/projects/${p2.json.id}/export`,
+                                   { headers: { authorization: `Bearer ${poor.access}` } });
+      const bytes = Buffer.from(await exported.arrayBuffer());
+      const refusedImport = await other.api('POST', '/api/v1/projects/import', {
+        token: poor.access, body: bytes, headers: { 'content-type': 'application/zip' } });
+      assert.equal(refusedImport.status, 413, refusedImport.body);
+      const projects = await other.api('GET', '/api/v1/projects', { token: poor.access });
+      assert.equal(projects.json.items.length, 1, 'the half-imported project was removed');
+      const assets = await other.api('GET', '/api/v1/assets', { token: poor.access });
+      assert.equal(assets.json.items.length, 1, 'no asset of the failed import is left');
+    } finally {
+      await other.stop();
+      other.cleanup();
+    }
+  });
 });
