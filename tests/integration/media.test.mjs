@@ -402,3 +402,48 @@ describe('media processing', () => {
     }
   });
 });
+
+// The same pipeline over the S3 blob store, when scripts/test.sh started s3rver: derivatives are
+// put, read back and deleted through S3 too.
+if (process.env.OD_TEST_S3_URL) {
+  describe('media processing on S3', () => {
+    let server;
+    before(async () => {
+      server = await startServer({
+        args: ['--thumbnail-sizes', '64,256', '--job-poll-ms', '50',
+               '--s3-endpoint', process.env.OD_TEST_S3_URL,
+               '--s3-bucket', process.env.OD_TEST_S3_BUCKET || 'od-test',
+               '--s3-access-key', process.env.OD_TEST_S3_ACCESS_KEY || 'S3RVER',
+               '--s3-secret-key', process.env.OD_TEST_S3_SECRET_KEY || 'S3RVER'],
+        rateLimits: 'ip=100000,login=100000,upload=1000',
+      });
+    });
+    after(async () => { await server.stop(); server.cleanup(); });
+
+    test('process, thumbnail, variant and delete', async () => {
+      const me = await newUser(server, 's3media');
+      const res = await server.api('POST', '/api/v1/assets', {
+        token: me.access, body: halvesPng, headers: { 'content-type': 'image/png' } });
+      assert.equal(res.status, 201, res.body);
+      const id = res.json.id;
+      const asset = await waitFor('processed', async () => {
+        const got = await server.api('GET', `/api/v1/assets/${id}`, { token: me.access });
+        return got.json.processing !== 'pending' && got.json;
+      });
+      assert.equal(asset.processing, 'done', JSON.stringify(asset.processingError));
+      const fetchBytes = async (path, accept) => {
+        const r = await fetch(server.url + path,
+                              { headers: { authorization: `Bearer ${me.access}`, accept } });
+        assert.equal(r.status, 200, path);
+        return Buffer.from(await r.arrayBuffer());
+      };
+      assert.deepEqual(decode(await fetchBytes(`/api/v1/assets/${id}/thumbnails/256`, 'image/jpeg')),
+                       { width: 256, height: 171, loader: 'jpegload' });
+      assert.deepEqual(decode(await fetchBytes(`/api/v1/assets/${id}/content?thumb=64x64&fit=crop`,
+                                               'image/png')),
+                       { width: 64, height: 64, loader: 'pngload' });
+      assert.equal((await server.api('DELETE', `/api/v1/assets/${id}`, { token: me.access })).status,
+                   204);
+    });
+  });
+}
