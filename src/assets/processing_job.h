@@ -1,6 +1,6 @@
 // The `asset.process` job type: {"assetId": "..."} -> AssetProcessor::process. Queued by the
-// server itself when an asset is finalised, never by clients' choice of input (a user could only
-// reprocess their own asset, which is harmless, but has no reason to).
+// server itself when an asset is finalised; internal, so clients cannot submit it (it would let
+// anyone make the server decode anyone's asset again).
 #pragma once
 
 #include "assets/processing.h"
@@ -15,6 +15,7 @@ class ProcessAssetHandler : public jobs::JobHandler {
   explicit ProcessAssetHandler(AssetProcessor& processor) : processor_(processor) {}
   std::string type() const override { return kProcessJobType; }
   nlohmann::json run(jobs::JobContext& context) override;
+  bool internal() const override { return true; }
 
  private:
   AssetProcessor& processor_;

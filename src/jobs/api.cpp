@@ -124,6 +124,7 @@ void register_routes(http::Router& router, JobsService& service, events::EventBu
     require_principal(req);
     nlohmann::json types = nlohmann::json::array();
     for (const auto& type : service.handlers().types()) {
+      if (service.handlers().find(type)->internal()) continue;  // not for clients to submit
       types.push_back({{"type", type}, {"available", true}});
     }
     return Response::json(200, {{"jobTypes", types}});

@@ -35,6 +35,8 @@ class JobHandler {
   virtual std::string type() const = 0;
   // Runs one attempt and returns the (small) JSON result.
   virtual nlohmann::json run(JobContext& context) = 0;
+  // True for job types only the server queues (JobsService::enqueue), never clients.
+  virtual bool internal() const { return false; }
 };
 
 // The job types this server runs. Filled once at start-up, then only read (no locking).

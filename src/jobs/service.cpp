@@ -36,7 +36,8 @@ void JobsService::set_submit_listener(std::function<void()> listener) {
 }
 
 Submitted JobsService::submit(const auth::Principal& caller, const SubmitRequest& request) {
-  if (!handlers_.find(request.type)) {
+  const JobHandler* handler = handlers_.find(request.type);
+  if (!handler || handler->internal()) {
     throw ApiError(422, "unknown_job_type",
                    "This server cannot run jobs of type '" + request.type + "'.",
                    {{"field", "/type"}});

@@ -168,6 +168,14 @@ describe('media processing', () => {
     const refused = await server.api('GET', `/api/v1/assets/${asset.id}/thumbnails/64`,
                                      { token: me.access, headers: { accept: 'image/png' } });
     assert.equal(refused.status, 406);
+
+    // asset.process is the server's own job type: clients can neither submit nor see it.
+    const submitted = await server.api('POST', '/api/v1/ai/jobs', {
+      token: me.access, json: { type: 'asset.process', input: { assetId: asset.id } } });
+    assert.equal(submitted.status, 422, submitted.body);
+    assert.equal(submitted.json.error.code, 'unknown_job_type');
+    const capabilities = await server.api('GET', '/api/v1/ai/capabilities', { token: me.access });
+    assert.ok(!capabilities.json.jobTypes.some((t) => t.type === 'asset.process'));
   });
 
   test('on-demand variants: fit modes, Accept, generated once, sizes from the set only', async () => {
