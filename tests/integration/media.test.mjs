@@ -289,6 +289,28 @@ describe('media processing', () => {
     assert.deepEqual(decode(variant.bytes), { width: 64, height: 64, loader: 'jpegload' });
   });
 
+  test('every accepted type is processed: GIF, WebP, WebM, MOV', async () => {
+    const me = await newUser(server, 'types');
+    const source = ['-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10'];
+    const cases = [
+      ['image/gif', ffmpeg('still.gif', [...source, '-frames:v', '1']), 'image', 'gif'],
+      ['image/webp', ffmpeg('still.webp', [...source, '-frames:v', '1']), 'image', 'webp'],
+      ['video/webm', ffmpeg('clip.webm', [...source, '-t', '1', '-c:v', 'libvpx']), 'video', 'vp8'],
+      ['video/quicktime', ffmpeg('clip.mov', [...source, '-t', '1', '-c:v', 'mjpeg']), 'video',
+       'mjpeg'],
+    ];
+    for (const [type, bytes, kind, detail] of cases) {
+      const { id } = await upload(me, bytes, type);
+      const asset = await processed(me, id);
+      assert.equal(asset.processing, 'done', `${type}: ${JSON.stringify(asset.processingError)}`);
+      assert.equal(asset.media.kind, kind, type);
+      assert.equal(asset.media.width, 160, type);
+      assert.equal(kind === 'image' ? asset.media.format : asset.media.codec, detail, type);
+      const thumb = await get(me, `/api/v1/assets/${id}/thumbnails/64`, { accept: 'image/webp' });
+      assert.deepEqual(decode(thumb.bytes), { width: 64, height: 48, loader: 'webpload' }, type);
+    }
+  });
+
   test('deleting an asset removes its derivative blobs', async () => {
     const me = await newUser(server, 'cleanup');
     const { id } = await upload(me, noisePng, 'image/png');
