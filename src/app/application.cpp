@@ -205,6 +205,23 @@ void Application::build_jobs() {
   }
 }
 
+// Assets that processing never saw (stored before it existed, or whose job could not be queued)
+// get their job at start-up. Several instances starting at once may queue one twice: harmless,
+// a second run finds its derivatives stored.
+void Application::queue_unprocessed_assets() {
+  int queued = 0;
+  for (;;) {
+    auto batch = media_store_->unprocessed(500);
+    for (const auto& [asset_id, owner_id] : batch) {
+      asset_processor_->mark_pending(asset_id);
+      jobs_->enqueue(owner_id, assets::kProcessJobType, {{"assetId", asset_id}});
+    }
+    queued += static_cast<int>(batch.size());
+    if (batch.size() < 500) break;
+  }
+  if (queued > 0) log::info("queued_unprocessed_assets", {{"count", queued}});
+}
+
 // Project ZIPs carry the project's assets (originals only: derivatives are remade on import).
 projects::ArchiveAssets Application::archive_assets() {
   projects::ArchiveAssets out;
@@ -333,6 +350,7 @@ int Application::serve() {
              {"database", db_->dialect() == db::Dialect::Sqlite ? "sqlite" : "postgres"},
              {"dataDir", config_.data_dir}});
   // Signals are blocked in this thread (above), so the workers inherit the mask.
+  queue_unprocessed_assets();
   if (job_workers_) job_workers_->start();
   if (job_wakeup_) job_wakeup_->start();
   std::thread signal_thread([&server, signals] {

@@ -47,6 +47,7 @@ class Application {
   void build_jobs();
   void build_media_processing();
   projects::ArchiveAssets archive_assets();
+  void queue_unprocessed_assets();
 
   Config config_;
   std::unique_ptr<db::Database> db_;

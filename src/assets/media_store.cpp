@@ -71,6 +71,16 @@ std::optional<MediaState> MediaStore::find(const std::string& asset_id) {
   return state;
 }
 
+std::vector<std::pair<std::string, std::string>> MediaStore::unprocessed(int limit) {
+  auto result = db_.query(
+      "SELECT a.id, a.owner_id FROM assets a LEFT JOIN asset_media m ON m.asset_id = a.id "
+      "WHERE m.asset_id IS NULL AND a.status = 'ready' ORDER BY a.id LIMIT $1",
+      {limit});
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& row : result.rows) out.emplace_back(row.text(0), row.text(1));
+  return out;
+}
+
 bool MediaStore::add_variant(const Variant& v) {
   try {
     return db_.execute(std::string("INSERT INTO asset_variants (") + kVariantColumns +

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "db/database.h"
@@ -40,6 +41,10 @@ class MediaStore {
   bool set_failed(const std::string& asset_id, const std::string& code, const std::string& message,
                   int64_t now);
   std::optional<MediaState> find(const std::string& asset_id);
+
+  // Ready assets that processing never saw (uploaded before it existed, or whose job could not
+  // be queued): (asset id, owner id), oldest first.
+  std::vector<std::pair<std::string, std::string>> unprocessed(int limit);
 
   // Records a derivative. False when one of that name exists already (the first stays) or the
   // asset no longer exists; find_variant tells which.

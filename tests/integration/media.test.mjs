@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, newUser, waitFor } from './harness.mjs';
+import { startServer, newUser, waitFor, databaseKind } from './harness.mjs';
 
 const work = mkdtempSync(join(tmpdir(), 'od-media-'));
 
@@ -477,3 +477,33 @@ if (process.env.OD_TEST_S3_URL) {
     });
   });
 }
+
+// Assets stored before processing existed (no asset_media row) are queued when the server starts.
+test('assets that processing never saw are processed after a restart', async () => {
+  const first = await startServer({ args: ['--thumbnail-sizes', '64', '--job-poll-ms', '50'] });
+  const me = await newUser(first, 'legacy');
+  const res = await first.api('POST', '/api/v1/assets', {
+    token: me.access, body: halvesPng, headers: { 'content-type': 'image/png' } });
+  assert.equal(res.status, 201);
+  await waitFor('processed', async () => (await first.api('GET', `/api/v1/assets/${res.json.id}`,
+    { token: me.access })).json.processing === 'done');
+  await first.stop();
+  // Forget the processing, as a database from before migration 0011 would not have it.
+  const sql = 'DELETE FROM asset_variants; DELETE FROM asset_media;';
+  if (databaseKind === 'postgres') execFileSync('psql', [first.database, '-q', '-c', sql]);
+  else execFileSync('sqlite3', [join(first.dataDir, 'opendesign.db'), sql]);
+
+  const second = await startServer({ dataDir: first.dataDir, database: first.database,
+                                     args: ['--thumbnail-sizes', '64', '--job-poll-ms', '50'] });
+  try {
+    const asset = await waitFor('processed again', async () => {
+      const got = await second.api('GET', `/api/v1/assets/${res.json.id}`, { token: me.access });
+      return got.json.processing === 'done' && got.json;
+    });
+    assert.equal(asset.media.width, 600);
+    assert.ok(second.logs.some((l) => l.msg === 'queued_unprocessed_assets' && l.count === 1));
+  } finally {
+    await second.stop();
+    rmSync(first.dataDir, { recursive: true, force: true });
+  }
+});

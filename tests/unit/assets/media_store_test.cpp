@@ -101,6 +101,22 @@ TEST_P(MediaStoreTest, ABlobIsRemovedOnlyWhenNothingNamesIt) {
                std::runtime_error);
 }
 
+TEST_P(MediaStoreTest, UnprocessedAreReadyAssetsWithoutAState) {
+  MediaStore media(db());
+  std::string owner = user();
+  Asset seen = asset(owner, "aa");
+  Asset unseen = asset(owner, "bb");
+  Asset pending_upload = asset(owner, "cc");
+  AssetStore(db()).set_status(pending_upload.id, "pending");
+  media.set_done(seen.id, {{"width", 1}}, 1);
+  auto found = media.unprocessed(10);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].first, unseen.id);
+  EXPECT_EQ(found[0].second, owner);
+  media.set_pending(unseen.id, 2);
+  EXPECT_TRUE(media.unprocessed(10).empty());
+}
+
 OD_INSTANTIATE_DATABASE_TEST(MediaStoreTest);
 
 }  // namespace
