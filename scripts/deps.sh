@@ -8,12 +8,14 @@ build_packages=(
   libboost-dev libssl-dev zlib1g-dev nlohmann-json3-dev libcli11-dev
   libsqlite3-dev libpq-dev libhiredis-dev libsodium-dev libcurl4-openssl-dev libzip-dev
   libopencv-dev libtesseract-dev libleptonica-dev tesseract-ocr-eng
+  libvips-dev libavformat-dev libavcodec-dev libswscale-dev libavutil-dev
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql redis-server openssl python3 wrk curl
   chromium
   unzip  # tests/integration/generate.test.mjs reads result ZIPs
+  libvips-tools ffmpeg
 )
 
 wanted=("${build_packages[@]}")

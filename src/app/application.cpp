@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "ai/generate_api.h"
@@ -21,6 +22,8 @@
 #include "assets/api.h"
 #include "assets/presigned_api.h"
 #include "assets/resumable_api.h"
+#include "assets/processing_job.h"
+#include "assets/variants_api.h"
 #include "auth/api.h"
 #include "auth/request_auth.h"
 #include "collab/api.h"
@@ -123,7 +126,6 @@ Application::Application(Config config) : config_(std::move(config)) {
   collab_store_ = std::make_unique<collab::CollabStore>(*db_);
   build_collab();
   blobs_ = storage::make_blob_store(blob_store_config(config_));  // before the jobs that store
-  build_jobs();
   asset_store_ = std::make_unique<assets::AssetStore>(*db_);
   assets_ = std::make_unique<assets::AssetsService>(
       *asset_store_, *blobs_, *projects_,
@@ -142,6 +144,40 @@ Application::Application(Config config) : config_(std::move(config)) {
       assets::PresignedConfig{
           .signing_key = crypto::hmac_sha256(auth_config.jwt_secret, "presigned-upload-url"),
           .expiry_seconds = config_.upload_expiry_seconds});
+  build_media_processing();
+  build_jobs();  // after every module that adds a job type: workers take the types at start
+}
+
+// Thumbnails, metadata and variants of assets: a job per finalised asset, decoded in a bounded
+// child process (this same binary, `opendesign media-probe`).
+void Application::build_media_processing() {
+  assets::ProcessingConfig processing;
+  processing.thumbnail_sizes = config_.thumbnail_sizes;
+  processing.worker.executable = media::self_executable();
+  processing.worker.temp_dir = (std::filesystem::path(config_.data_dir) / "tmp" / "media").string();
+  processing.worker.wall = std::chrono::seconds(config_.media_timeout_seconds);
+  processing.worker.cpu_seconds = config_.media_timeout_seconds;
+  processing.worker.memory_mb = config_.media_memory_mb;
+  processing.worker.max_pixels = int64_t{config_.media_max_megapixels} * 1'000'000;
+  media_store_ = std::make_unique<assets::MediaStore>(*db_);
+  asset_processor_ = std::make_unique<assets::AssetProcessor>(*asset_store_, *media_store_, *blobs_,
+                                                              std::move(processing));
+  job_handlers_.add(std::make_unique<assets::ProcessAssetHandler>(*asset_processor_));
+  assets::AssetHooks hooks;
+  hooks.finalised = [this](const assets::Asset& asset) {
+    asset_processor_->mark_pending(asset.id);
+    jobs_->enqueue(asset.owner_id, assets::kProcessJobType, {{"assetId", asset.id}});
+  };
+  hooks.describe = [this](const assets::Asset& asset, nlohmann::json& out) {
+    asset_processor_->describe(asset, out);
+  };
+  hooks.derived_blobs = [this](const std::string& asset_id) {
+    return asset_processor_->derived_blobs(asset_id);
+  };
+  hooks.owner_derived_blobs = [this](const std::string& owner_id) {
+    return media_store_->variant_blobs_of_owner(owner_id);
+  };
+  assets_->set_hooks(std::move(hooks));
 }
 
 Application::~Application() = default;
@@ -269,8 +305,61 @@ void Application::build_ai() {
   ai_downloads_ = std::make_unique<ai::DownloadSigner>(load_or_create_secret(config_.data_dir));
 }
 
+// Assets that processing never saw (stored before it existed, or whose job could not be queued)
+// get their job at start-up. Several instances starting at once may queue one twice: harmless,
+// a second run finds its derivatives stored.
+void Application::queue_unprocessed_assets() {
+  int queued = 0;
+  for (;;) {
+    auto batch = media_store_->unprocessed(500);
+    for (const auto& [asset_id, owner_id] : batch) {
+      asset_processor_->mark_pending(asset_id);
+      jobs_->enqueue(owner_id, assets::kProcessJobType, {{"assetId", asset_id}});
+    }
+    queued += static_cast<int>(batch.size());
+    if (batch.size() < 500) break;
+  }
+  if (queued > 0) log::info("queued_unprocessed_assets", {{"count", queued}});
+}
+
+// Project ZIPs carry the project's assets (originals only: derivatives are remade on import).
+projects::ArchiveAssets Application::archive_assets() {
+  projects::ArchiveAssets out;
+  out.collect = [this](const std::string& project_id) {
+    std::vector<projects::ArchivedAsset> files;
+    for (std::string before;;) {
+      auto page = asset_store_->list_by_project(project_id, before, 100);
+      for (const auto& asset : page) {
+        if (asset.status != "ready") continue;
+        std::ostringstream bytes;
+        assets_->read(asset, bytes);
+        files.push_back({asset.filename, asset.content_type, std::move(bytes).str()});
+      }
+      if (page.size() < 100) break;
+      before = page.back().id;
+    }
+    return files;
+  };
+  out.restore = [this](const auth::Principal& caller, const std::string& project_id,
+                       const std::vector<projects::ArchivedAsset>& files) {
+    std::vector<std::string> created;
+    try {
+      for (const auto& file : files) {
+        assets::UploadInput input{file.filename, file.content_type, project_id, file.bytes};
+        created.push_back(assets_->upload(caller, input).id);
+      }
+    } catch (...) {
+      for (const auto& id : created) assets_->remove(caller, id);
+      throw;
+    }
+  };
+  return out;
+}
+
 void Application::register_routes(http::Router& router) {
-  assets::register_routes(router, *assets_);
+  assets::register_routes(router, *assets_,
+                          assets::variant_content_handler(*assets_, *asset_processor_, *projects_));
+  assets::register_variant_routes(router, *assets_, *asset_processor_, *projects_);
   assets::register_resumable_routes(router, *resumable_uploads_);
   assets::register_presigned_routes(router, *presigned_uploads_);
   auth::register_routes(router, *accounts_);
@@ -289,8 +378,8 @@ void Application::register_routes(http::Router& router) {
   ai::register_provider_routes(router, ai_provider_.get());
   jobs::register_webhook_routes(router, *jobs_, *webhooks_);
   jobs::register_worker_routes(router, *external_workers_);
-  projects::register_archive_routes(router, *projects_);
-  register_gdpr_routes(router, *accounts_, *projects_);
+  projects::register_archive_routes(router, *projects_, archive_assets());
+  register_gdpr_routes(router, *accounts_, *projects_, *assets_);
   register_design2code_routes(router);
   std::vector<ReadinessCheck> checks = {{"database", [this] { return db_->ping(); }}};
   if (!config_.redis.empty()) {
@@ -382,6 +471,7 @@ int Application::serve() {
              {"database", db_->dialect() == db::Dialect::Sqlite ? "sqlite" : "postgres"},
              {"dataDir", config_.data_dir}});
   // Signals are blocked in this thread (above), so the workers inherit the mask.
+  queue_unprocessed_assets();
   start_job_runners();
   std::thread signal_thread([this, &server, signals] {
     int received = 0;

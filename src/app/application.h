@@ -12,6 +12,7 @@
 #include "app/config.h"
 #include "assets/presigned.h"
 #include "assets/resumable.h"
+#include "assets/processing.h"
 #include "assets/service.h"
 #include "auth/oauth.h"
 #include "auth/service.h"
@@ -27,6 +28,7 @@
 #include "jobs/service.h"
 #include "jobs/webhooks.h"
 #include "jobs/workers.h"
+#include "projects/archive_api.h"
 #include "projects/service.h"
 
 namespace od::app {
@@ -60,6 +62,9 @@ class Application {
   // Starts / stops the job workers, their PostgreSQL wake-up and webhook deliveries.
   void start_job_runners();
   void stop_job_runners();
+  void build_media_processing();
+  projects::ArchiveAssets archive_assets();
+  void queue_unprocessed_assets();
 
   Config config_;
   std::unique_ptr<db::Database> db_;
@@ -81,7 +86,17 @@ class Application {
   // After projects_ (assets check access there); before the job workers, whose generate jobs
   // store results in it.
   std::unique_ptr<storage::BlobStore> blobs_;
-  // Before job_handlers_: the AI job handlers use them until the workers are gone.
+  // Before job_handlers_: the asset processing and AI job handlers use these until the workers
+  // are gone.
+  std::unique_ptr<assets::AssetStore> asset_store_;
+  std::unique_ptr<assets::AssetsService> assets_;
+  std::unique_ptr<assets::ResumableStore> resumable_store_;
+  std::unique_ptr<assets::ResumableUploads> resumable_uploads_;
+  std::unique_ptr<assets::PresignedStore> presigned_store_;
+  std::unique_ptr<assets::PresignedUploads> presigned_uploads_;
+  std::unique_ptr<assets::MediaStore> media_store_;
+  std::unique_ptr<assets::AssetProcessor> asset_processor_;
+
   std::unique_ptr<ai::Provider> ai_provider_;  // null when no provider is configured
   std::unique_ptr<ai::UsageStore> ai_usage_store_;
   std::unique_ptr<ai::UsageService> ai_usage_;
@@ -98,12 +113,6 @@ class Application {
   // PostgreSQL only: wakes job_workers_ and external workers' long polls on submits from any
   // node (destroyed before them).
   std::unique_ptr<jobs::PgWakeup> job_wakeup_;
-  std::unique_ptr<assets::AssetStore> asset_store_;
-  std::unique_ptr<assets::AssetsService> assets_;
-  std::unique_ptr<assets::ResumableStore> resumable_store_;
-  std::unique_ptr<assets::ResumableUploads> resumable_uploads_;
-  std::unique_ptr<assets::PresignedStore> presigned_store_;
-  std::unique_ptr<assets::PresignedUploads> presigned_uploads_;
   events::Subscription revocations_;  // applies other instances' access-token revocations
 };
 

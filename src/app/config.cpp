@@ -146,6 +146,11 @@ const std::vector<ConfigKey>& config_keys() {
       {"ai-max-retry-wait-seconds", "longest Retry-After or backoff waited before a retry"},
       {"ai-breaker-failures", "consecutive failed AI calls that open the circuit breaker"},
       {"ai-breaker-cooldown-seconds", "seconds the open circuit waits before one probe call"},
+      {"thumbnail-sizes", "comma-separated thumbnail sizes in pixels (also the allowed sides of "
+                          "thumb=WxH variants)"},
+      {"media-timeout-seconds", "wall-clock limit of one media decode"},
+      {"media-memory-mb", "memory limit of the media decoding process, MiB"},
+      {"media-max-megapixels", "largest image (declared width x height) that is decoded"},
   };
   return keys;
 }
@@ -221,7 +226,22 @@ void apply_setting(Config& c, const std::string& name, const std::string& value)
     c.ai_breaker_cooldown_seconds = parse_int(name, value, 1, 86400);
   else if (name == "upload-expiry-seconds")
     c.upload_expiry_seconds = parse_int(name, value, 1, 30 * 86400);
-  else if (name == "cors-origins") {
+  else if (name == "media-timeout-seconds")
+    c.media_timeout_seconds = parse_int(name, value, 1, 3600);
+  else if (name == "media-memory-mb")
+    c.media_memory_mb = parse_int(name, value, 64, 65536);
+  else if (name == "media-max-megapixels")
+    c.media_max_megapixels = parse_int(name, value, 1, 10'000);
+  else if (name == "thumbnail-sizes") {
+    c.thumbnail_sizes.clear();
+    std::stringstream in(value);
+    for (std::string item; std::getline(in, item, ',');) {
+      c.thumbnail_sizes.push_back(parse_int(name, item, 16, 4096));
+    }
+    if (c.thumbnail_sizes.empty() || c.thumbnail_sizes.size() > 8) {
+      throw std::invalid_argument("thumbnail-sizes takes one to eight sizes");
+    }
+  } else if (name == "cors-origins") {
     c.cors_origins.clear();
     std::stringstream in(value);
     for (std::string origin; std::getline(in, origin, ',');) {

@@ -9,6 +9,7 @@ namespace od::app {
 namespace {
 
 constexpr int kVersionPage = 100;
+constexpr int kAssetPage = 100;
 
 nlohmann::json optional_time(const std::optional<int64_t>& at) {
   return at ? nlohmann::json(rfc3339(*at)) : nlohmann::json(nullptr);
@@ -57,7 +58,7 @@ nlohmann::json project_json(projects::ProjectsService& projects, const auth::Pri
 }  // namespace
 
 nlohmann::json export_user_data(auth::AuthService& accounts, projects::ProjectsService& projects,
-                                const auth::Principal& me) {
+                                assets::AssetsService& assets, const auth::Principal& me) {
   auth::User user = accounts.get_user(me.user_id);
   nlohmann::json audit = nlohmann::json::array();
   for (const auto& entry : accounts.audit_of(user.id)) audit.push_back(auth::to_json(entry));
@@ -76,6 +77,17 @@ nlohmann::json export_user_data(auth::AuthService& accounts, projects::ProjectsS
                           {"email", identity.email},
                           {"linkedAt", rfc3339(identity.created_at)}});
   }
+  nlohmann::json owned_assets = nlohmann::json::array();
+  for (std::string before;;) {
+    auto page = assets.list(me, std::nullopt, before, kAssetPage);
+    for (const auto& asset : page) {
+      nlohmann::json entry = assets.describe(asset);
+      entry["contentUrl"] = "/api/v1/assets/" + asset.id + "/content";
+      owned_assets.push_back(std::move(entry));
+    }
+    if (static_cast<int>(page.size()) < kAssetPage) break;
+    before = page.back().id;
+  }
   return {{"format", "opendesign-user-export"},
           {"formatVersion", 1},
           {"exportedAt", rfc3339(now_ms())},
@@ -84,12 +96,15 @@ nlohmann::json export_user_data(auth::AuthService& accounts, projects::ProjectsS
           {"audit", audit},
           {"projects", owned},
           {"memberships", memberships},
-          {"identities", identities}};
+          {"identities", identities},
+          {"assets", owned_assets}};
 }
 
-void erase_user(auth::AuthService& accounts, const auth::Principal& me, const std::string& password,
-                const std::string& ip) {
-  accounts.delete_account(me.user_id, password, ip);
+void erase_user(auth::AuthService& accounts, assets::AssetsService& assets,
+                const auth::Principal& me, const std::string& password, const std::string& ip) {
+  std::vector<std::string> blobs = assets.blobs_of_owner(me.user_id);
+  accounts.delete_account(me.user_id, password, ip);  // throws (nothing changes) on a bad password
+  for (const auto& sha256 : blobs) assets.release_blob(sha256);
 }
 
 }  // namespace od::app

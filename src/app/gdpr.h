@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "assets/service.h"
 #include "auth/service.h"
 #include "projects/service.h"
 
@@ -14,14 +15,18 @@ namespace od::app {
 // The caller's profile, sessions (timestamps only), audit entries, owned projects with every
 // version, memberships in other projects and linked OAuth identities. Never a password hash,
 // token hash or token.
+// Assets are listed with their metadata (processing state, media facts); their bytes stay behind
+// GET /api/v1/assets/{id}/content, which each entry names as contentUrl.
 nlohmann::json export_user_data(auth::AuthService& accounts, projects::ProjectsService& projects,
-                                const auth::Principal& me);
+                                assets::AssetsService& assets, const auth::Principal& me);
 
 // Deletes the account after re-authentication (see AuthService::delete_account). Its projects
 // (with versions, tags and members), sessions, one-time tokens, identities and memberships go in
 // the same statement through ON DELETE CASCADE; the audit log is kept, with the ids as plain text,
 // because a security log that forgets deletions cannot explain them later.
-void erase_user(auth::AuthService& accounts, const auth::Principal& me, const std::string& password,
-                const std::string& ip);
+// The blobs of the user's assets and their derivatives are released afterwards, each unless
+// another user's asset still names the same bytes.
+void erase_user(auth::AuthService& accounts, assets::AssetsService& assets,
+                const auth::Principal& me, const std::string& password, const std::string& ip);
 
 }  // namespace od::app

@@ -6,6 +6,7 @@
 #include "app/backup.h"
 #include "app/design2code_cli.h"
 #include "app/image2code_cli.h"
+#include "app/media_probe_cli.h"
 #include "core/error.h"
 #include "core/log.h"
 
@@ -83,6 +84,8 @@ int main(int argc, char** argv) {
   i2c->add_flag("--timings", i2c_args.timings, "print each stage's time");
 
   cli.add_subcommand("version", "Print the version");
+  od::app::MediaProbeCli media_probe_options;
+  auto* media_probe = od::app::add_media_probe_command(cli, media_probe_options);
 
   CLI11_PARSE(cli, argc, argv);
 
@@ -90,6 +93,8 @@ int main(int argc, char** argv) {
     // Needs no configuration, database or server: a pure compile of one file.
     if (d2c->parsed()) return od::app::run_design2code(d2c_args, std::cout, std::cerr);
     if (i2c->parsed()) return od::app::run_image2code(i2c_args, std::cout, std::cerr);
+    // The bounded child of media processing: no configuration, database or server either.
+    if (media_probe->parsed()) return od::app::run_media_probe_command(media_probe_options);
     if (cli.got_subcommand("version")) {
       std::cout << "opendesign " << OD_VERSION << "\n";
       return 0;

@@ -115,7 +115,7 @@ Response upload(AssetsService& service, Request& req) {
     if (!req.query("filename")) upload.filename = form.filename();
     upload.declared_type = form.content_type();
     ByteSource source = [&form](char* out, size_t max) { return form.read(out, max); };
-    return Response::json(201, to_json(service.upload_stream(me, upload, source)));
+    return Response::json(201, service.describe(service.upload_stream(me, upload, source)));
   }
   if (auto length = req.header("Content-Length")) {
     int64_t value = 0;
@@ -123,12 +123,12 @@ Response upload(AssetsService& service, Request& req) {
     if (ec == std::errc() && end == length->data() + length->size()) upload.declared_size = value;
   }
   ByteSource source = [&body](char* out, size_t max) { return body.read(out, max); };
-  return Response::json(201, to_json(service.upload_stream(me, upload, source)));
+  return Response::json(201, service.describe(service.upload_stream(me, upload, source)));
 }
 
 }  // namespace
 
-void register_routes(http::Router& router, AssetsService& service) {
+void register_routes(http::Router& router, AssetsService& service, http::Handler thumb_variants) {
   // Streamed: the body goes to a staging file as it arrives, never whole into memory.
   router.add(Method::Post, "/api/v1/assets",
              [&service](Request& req) { return upload(service, req); },
@@ -142,16 +142,19 @@ void register_routes(http::Router& router, AssetsService& service) {
     PageRequest page = parse_page(req.query("limit"), req.query("cursor"));
     auto found = service.list(me, project_param(req), page.after, page.limit);
     nlohmann::json items = nlohmann::json::array();
-    for (const auto& asset : found) items.push_back(to_json(asset));
+    for (const auto& asset : found) items.push_back(service.describe(asset));
     return Response::json(200, page_json(items, found.empty() ? "" : found.back().id, page.limit));
   });
 
   router.add(Method::Get, "/api/v1/assets/{id}", [&service](Request& req) {
-    return Response::json(200, to_json(service.get(optional_principal(req), req.param("id"))));
+    return Response::json(200,
+                          service.describe(service.get(optional_principal(req), req.param("id"))));
   });
 
-  router.add(Method::Get, "/api/v1/assets/{id}/content",
-             [&service](Request& req) { return content(service, req); });
+  router.add(Method::Get, "/api/v1/assets/{id}/content", [&service, thumb_variants](Request& req) {
+    if (thumb_variants && req.query("thumb")) return thumb_variants(req);
+    return content(service, req);
+  });
 
   router.add(Method::Delete, "/api/v1/assets/{id}", [&service](Request& req) {
     service.remove(require_principal(req), req.param("id"));

@@ -7,6 +7,9 @@
 
 namespace od::assets {
 
-void register_routes(http::Router& router, AssetsService& service);
+// `thumb_variants`, when set, answers /content requests that carry `thumb=WxH`
+// (assets/variants_api.h).
+void register_routes(http::Router& router, AssetsService& service,
+                     http::Handler thumb_variants = {});
 
 }  // namespace od::assets

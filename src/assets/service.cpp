@@ -165,6 +165,14 @@ Asset AssetsService::store_staged(const auth::Principal& caller, const StreamedU
   }
   store_.set_status(asset.id, "ready");
   asset.status = "ready";
+  if (hooks_.finalised) {
+    try {
+      hooks_.finalised(asset);
+    } catch (const std::exception& e) {
+      // The upload itself succeeded; the asset stays `processing: pending` and says so.
+      log::error("asset_processing_not_queued", {{"assetId", asset.id}, {"error", e.what()}});
+    }
+  }
   return asset;
 }
 
@@ -216,16 +224,36 @@ void AssetsService::remove(const auth::Principal& caller, const std::string& id)
   if (asset.owner_id != caller.user_id && !caller.is_admin()) {
     throw forbidden("Only the asset's owner may delete it.");
   }
+  std::vector<std::string> derived;
+  if (hooks_.derived_blobs) derived = hooks_.derived_blobs(asset.id);
   if (!store_.remove(asset.id)) throw not_found("asset");
-  // Identical bytes are stored once: the blob goes with the last asset that uses it. A failure
-  // here leaves an unreferenced blob (harmless, reclaimable), never a row without bytes.
-  if (store_.references(asset.sha256) == 0) {
+  // Identical bytes are stored once: the blob goes with the last asset that uses it.
+  release_blob(asset.sha256);
+  for (const auto& sha : derived) release_blob(sha);
+}
+
+void AssetsService::release_blob(const std::string& sha256) {
+  store_.remove_if_unreferenced(sha256, [&] {
     try {
-      blobs_.remove(asset.sha256);
+      blobs_.remove(sha256);
     } catch (const storage::StorageError& e) {
-      log::warn("asset_blob_not_removed", {{"sha256", asset.sha256}, {"error", e.what()}});
+      log::warn("asset_blob_not_removed", {{"sha256", sha256}, {"error", e.what()}});
     }
+  });
+}
+
+std::vector<std::string> AssetsService::blobs_of_owner(const std::string& owner_id) {
+  std::vector<std::string> out = store_.blobs_of_owner(owner_id);
+  if (hooks_.owner_derived_blobs) {
+    for (auto& sha : hooks_.owner_derived_blobs(owner_id)) out.push_back(std::move(sha));
   }
+  return out;
+}
+
+nlohmann::json AssetsService::describe(const Asset& asset) {
+  nlohmann::json out = to_json(asset);
+  if (hooks_.describe) hooks_.describe(asset, out);
+  return out;
 }
 
 std::vector<Asset> AssetsService::list(const auth::Principal& caller,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,16 @@ struct StreamedUpload {
 
 using Caller = std::optional<auth::Principal>;
 
+// What media processing (assets/processing.h) adds to an asset's life; set by the composition
+// root. Each may be empty.
+struct AssetHooks {
+  std::function<void(const Asset&)> finalised;  // the asset became ready: queue its processing
+  std::function<void(const Asset&, nlohmann::json&)> describe;  // add processing state to JSON
+  // Blobs derived from the asset (thumbnails, ...), released with it.
+  std::function<std::vector<std::string>(const std::string& asset_id)> derived_blobs;
+  std::function<std::vector<std::string>(const std::string& owner_id)> owner_derived_blobs;
+};
+
 class AssetsService {
  public:
   AssetsService(AssetStore& store, storage::BlobStore& blobs, projects::ProjectsService& projects,
@@ -77,6 +88,16 @@ class AssetsService {
   const AssetsConfig& config() const { return config_; }
   const std::filesystem::path& staging_dir() const { return staging_dir_; }
 
+  void set_hooks(AssetHooks hooks) { hooks_ = std::move(hooks); }
+  // The asset's JSON form with what the hooks add (processing state, media metadata).
+  nlohmann::json describe(const Asset& asset);
+  // Removes the blob unless an asset or a derivative still names it. A failure leaves an
+  // unreferenced blob (harmless, reclaimable), never a row without bytes.
+  void release_blob(const std::string& sha256);
+  // Every blob the owner's assets and their derivatives name: what to release once the account
+  // (and with it every asset row, by ON DELETE CASCADE) is gone.
+  std::vector<std::string> blobs_of_owner(const std::string& owner_id);
+
  private:
   // The caller's access to a project; 404 when they may not know it.
   projects::Access project_access(const auth::Principal& caller, const std::string& project_id);
@@ -90,6 +111,7 @@ class AssetsService {
   projects::ProjectsService& projects_;
   AssetsConfig config_;
   std::filesystem::path staging_dir_;
+  AssetHooks hooks_;
 };
 
 }  // namespace od::assets

@@ -58,9 +58,39 @@ bool AssetStore::remove(const std::string& id) {
 }
 
 int64_t AssetStore::references(const std::string& sha256) {
-  return db_.query("SELECT COUNT(*) FROM assets WHERE sha256 = $1", {sha256})
+  // Derivatives (asset_variants, migration 0011) are blobs too, and may equal an upload's bytes.
+  return db_
+      .query(
+          "SELECT (SELECT COUNT(*) FROM assets WHERE sha256 = $1) + "
+          "(SELECT COUNT(*) FROM asset_variants WHERE sha256 = $1)",
+          {sha256})
       .rows.front()
       .integer(0);
+}
+
+bool AssetStore::remove_if_unreferenced(const std::string& sha256,
+                                        const std::function<void()>& remove) {
+  bool removed = false;
+  db_.transaction([&](db::Session& s) {
+    if (db_.dialect() == db::Dialect::Postgres) {
+      s.exec("LOCK TABLE assets, asset_variants IN SHARE MODE");
+    }
+    auto count = s.exec(
+        "SELECT (SELECT COUNT(*) FROM assets WHERE sha256 = $1) + "
+        "(SELECT COUNT(*) FROM asset_variants WHERE sha256 = $1)",
+        {sha256});
+    if (count.rows.front().integer(0) > 0) return;
+    remove();
+    removed = true;
+  });
+  return removed;
+}
+
+std::vector<std::string> AssetStore::blobs_of_owner(const std::string& owner_id) {
+  auto result = db_.query("SELECT DISTINCT sha256 FROM assets WHERE owner_id = $1", {owner_id});
+  std::vector<std::string> out;
+  for (const auto& row : result.rows) out.push_back(row.text(0));
+  return out;
 }
 
 int64_t AssetStore::usage(const std::string& owner_id) {

@@ -2,6 +2,7 @@
 // blob (so the last one to go can delete the bytes).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,9 +22,17 @@ class AssetStore {
   void set_status(const std::string& id, const std::string& status);
   std::optional<Asset> find(const std::string& id);
   bool remove(const std::string& id);
-  // Rows (any status) whose bytes are the blob `sha256`.
+  // Rows (any status) whose bytes are the blob `sha256`: assets and their derivatives.
   int64_t references(const std::string& sha256);
   int64_t usage(const std::string& owner_id);
+  // Calls `remove` (which deletes the blob) when no asset or derivative names `sha256`. The check
+  // and `remove` run in one transaction that keeps new rows naming the blob out until it ends
+  // (PostgreSQL: SHARE locks on both tables; SQLite: the write lock), so an identical upload
+  // racing the delete either is seen, or inserts its row after the blob is gone and then writes
+  // the bytes again. True when `remove` ran.
+  bool remove_if_unreferenced(const std::string& sha256, const std::function<void()>& remove);
+  // Every blob the owner's assets name (their own bytes, not derivatives).
+  std::vector<std::string> blobs_of_owner(const std::string& owner_id);
 
   // Newest first, ids before `before_id` (empty: from the newest).
   std::vector<Asset> list_by_owner(const std::string& owner_id, const std::string& before_id,

@@ -132,8 +132,10 @@ void register_routes(http::Router& router, JobsService& service, events::EventBu
     require_principal(req);
     nlohmann::json types = nlohmann::json::array();
     for (const auto& type : service.handlers().types()) {
+      const JobHandler* handler = service.handlers().find(type);
+      if (handler->internal()) continue;  // not for clients to submit
       nlohmann::json entry = {{"type", type}, {"available", true}};
-      if (auto why = service.handlers().find(type)->unavailable()) {
+      if (auto why = handler->unavailable()) {
         entry["available"] = false;
         entry["reason"] = {{"code", why->code}, {"message", why->reason}};
       }

@@ -47,6 +47,8 @@ class JobHandler {
   // Checks an input at submit time, before anything is queued: throws a 4xx ApiError when the
   // input is wrong, so the caller learns at once instead of from a failed job.
   virtual void validate(const nlohmann::json& input) const {}
+  // True for job types only the server queues (JobsService::enqueue), never clients.
+  virtual bool internal() const { return false; }
 };
 
 // The job types this server runs. Filled once at start-up, then only read (no locking).

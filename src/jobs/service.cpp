@@ -56,7 +56,7 @@ void JobsService::set_webhook_listener(std::function<void()> listener) {
 
 Submitted JobsService::submit(const auth::Principal& caller, const SubmitRequest& request) {
   const JobHandler* handler = handlers_.find(request.type);  // null: an external worker's type
-  if (!handler && !serves_externally(request.type)) {
+  if ((!handler && !serves_externally(request.type)) || (handler && handler->internal())) {
     throw ApiError(422, "unknown_job_type",
                    "This server cannot run jobs of type '" + request.type + "'.",
                    {{"field", "/type"}});
@@ -126,6 +126,22 @@ Submitted JobsService::submit(const auth::Principal& caller, const SubmitRequest
   announce(job);
   if (submit_listener_) submit_listener_();
   return {job, true};
+}
+
+Job JobsService::enqueue(const std::string& owner_id, const std::string& type,
+                        nlohmann::json input, int max_attempts) {
+  Job job;
+  job.id = new_id();
+  job.type = type;
+  job.owner_id = owner_id;
+  job.input_hash = input_hash(type, input);
+  job.input = std::move(input);
+  job.max_attempts = max_attempts;
+  job.created_at = job.run_after = now_ms();
+  store_.insert(job);  // no idempotency key: always inserted
+  announce(job);
+  if (submit_listener_) submit_listener_();
+  return job;
 }
 
 Job JobsService::get(const auth::Principal& caller, const std::string& id) {

@@ -55,6 +55,12 @@ class JobsService {
   std::vector<Job> list(const auth::Principal& caller, ListFilter filter);
   Job cancel(const auth::Principal& caller, const std::string& id);
 
+  // Queues a job the server itself decided on (for example processing an uploaded asset) on
+  // behalf of `owner_id`: the per-user limit, idempotency and dedup are for client requests and
+  // do not apply.
+  Job enqueue(const std::string& owner_id, const std::string& type, nlohmann::json input,
+              int max_attempts = 3);
+
   // Publishes the job's current state on job:<id>.
   void announce(const Job& job);
   // Called after every submit that queued a job (the worker pool's wake-up).

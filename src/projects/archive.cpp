@@ -23,6 +23,7 @@ namespace ji = json_input;
 constexpr const char* kManifest = "manifest.json";
 constexpr const char* kDesign = "design.json";
 constexpr const char* kVersionsDir = "versions/";
+constexpr const char* kAssetsDir = "assets/";
 constexpr size_t kMaxManifestBytes = 64 * 1024;
 constexpr size_t kReadChunk = 64 * 1024;
 
@@ -285,12 +286,42 @@ std::string code_path(const std::string& framework, const std::string& field) {
   return "";
 }
 
+struct AssetEntry {
+  std::string path, filename, content_type;
+};
+
 struct Manifest {
   ImportedProject project;
   std::vector<std::string> files;
+  std::vector<AssetEntry> assets;
 };
 
-Manifest parse_manifest(const std::string& text) {
+std::vector<AssetEntry> parse_asset_list(const nlohmann::json& doc, const ImportLimits& limits) {
+  std::vector<AssetEntry> out;
+  if (!doc.contains("assets")) return out;
+  const auto& list = doc["assets"];
+  if (!list.is_array() || list.size() > limits.max_assets) {
+    throw validation_error("Field 'assets' must be an array of at most " +
+                               std::to_string(limits.max_assets) + " entries.",
+                           {{"field", "/assets"}});
+  }
+  for (const auto& item : list) {
+    if (!item.is_object()) {
+      throw validation_error("Each entry of 'assets' is an object.", {{"field", "/assets"}});
+    }
+    AssetEntry entry;
+    entry.path = *ji::string_field(item, "path", true, 1, 255);
+    entry.filename = *ji::string_field(item, "filename", true, 1, 255);
+    entry.content_type = *ji::string_field(item, "contentType", true, 1, 100);
+    if (entry.path.rfind(kAssetsDir, 0) != 0) {
+      throw validation_error("Asset paths start with assets/.", {{"field", "/assets"}});
+    }
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+Manifest parse_manifest(const std::string& text, const ImportLimits& limits) {
   return within_entry(kManifest, [&] {
     auto doc = ji::parse_object(text, 8);
     auto format = ji::string_field(doc, "format", true, 1, 100);
@@ -320,13 +351,15 @@ Manifest parse_manifest(const std::string& text) {
     }
     p.code = {{"framework", framework}};
     m.files = ji::string_array_field(doc, "files", 16, 255).value_or(std::vector<std::string>{});
+    m.assets = parse_asset_list(doc, limits);
     return m;
   });
 }
 
 }  // namespace
 
-std::string export_project_zip(const Project& project, const std::vector<Version>* history) {
+std::string export_project_zip(const Project& project, const std::vector<Version>* history,
+                               const std::vector<ArchivedAsset>& assets) {
   ZipWriter zip;
   std::vector<std::string> files = add_content(zip, "", project.design, project.code);
   nlohmann::json manifest = {{"format", kArchiveFormat},
@@ -354,6 +387,18 @@ std::string export_project_zip(const Project& project, const std::vector<Version
       numbers.push_back(v.number);
     }
     manifest["versions"] = numbers;
+  }
+  if (!assets.empty()) {
+    nlohmann::json listed = nlohmann::json::array();
+    for (size_t i = 0; i < assets.size(); ++i) {
+      // The index keeps equal file names apart; stored names are already sanitised.
+      std::string path = kAssetsDir + std::to_string(i + 1) + "-" + assets[i].filename;
+      zip.add(path, assets[i].bytes);
+      listed.push_back({{"path", path},
+                        {"filename", assets[i].filename},
+                        {"contentType", assets[i].content_type}});
+    }
+    manifest["assets"] = listed;
   }
   zip.add(kManifest, manifest.dump(2));
   return zip.finish();
@@ -416,9 +461,10 @@ ImportedProject parse_project_zip(std::string_view bytes, const ImportLimits& li
     throw invalid_project(kManifest, "is missing; this is not an Open Design project archive.");
   }
   size_t total = 0;
-  Manifest manifest = parse_manifest(read_entry(zip.get(), kManifest, manifest_entry->second,
-                                                std::min(kMaxManifestBytes, limits.max_entry_bytes),
-                                                limits, total));
+  Manifest manifest =
+      parse_manifest(read_entry(zip.get(), kManifest, manifest_entry->second,
+                                std::min(kMaxManifestBytes, limits.max_entry_bytes), limits, total),
+                     limits);
   ImportedProject& project = manifest.project;
   std::string framework = project.code["framework"];
 
@@ -450,6 +496,16 @@ ImportedProject parse_project_zip(std::string_view bytes, const ImportLimits& li
   }
   if (!listed.count(kDesign)) {
     throw invalid_project(kDesign, "is required and must be listed in manifest.json.");
+  }
+  for (const auto& asset : manifest.assets) {
+    if (!listed.insert(asset.path).second) {
+      throw invalid_project(kManifest, "lists '" + asset.path + "' twice.");
+    }
+    auto entry = entries.find(asset.path);
+    if (entry == entries.end()) throw invalid_project(asset.path, "is listed but missing.");
+    project.assets.push_back(
+        {asset.filename, asset.content_type,
+         read_entry(zip.get(), asset.path, entry->second, limits.max_entry_bytes, limits, total)});
   }
   for (const auto& [name, entry] : entries) {
     if (name != kManifest && !listed.count(name) && name.rfind(kVersionsDir, 0) != 0) {

@@ -11,7 +11,9 @@
 //                          vue:   index.html, src/style.css, src/App.vue
 //   versions/N/...       only with history: version.json (number, label, createdBy, createdAt),
 //                        design.json and the code files of version N
-// Assets are not archived yet: they arrive with the assets module, as an `assets/` folder.
+//   assets/N-<filename>  the project's assets (uploaded files), listed in the manifest's
+//                        "assets" as {path, filename, contentType}; import uploads them again
+//                        (type sniffing, SVG sanitising, quota), derivatives are remade there
 //
 // Uploaded archives are hostile. parse_project_zip checks sizes while inflating (never trusting
 // the declared sizes), entry names (zip-slip, duplicates, encodings), entry types and the JSON
@@ -56,6 +58,14 @@ struct ImportLimits {
   size_t ratio_floor_bytes = 1024 * 1024;
   size_t max_name_bytes = 255;
   int max_json_depth = 63;  // design.json: one level less than a project body allows
+  size_t max_assets = 100;
+};
+
+// An asset as the archive carries it (the bytes of the original upload).
+struct ArchivedAsset {
+  std::string filename;
+  std::string content_type;
+  std::string bytes;
 };
 
 // What an archive holds, validated, ready to become a new project.
@@ -68,10 +78,12 @@ struct ImportedProject {
   bool is_template = false;
   nlohmann::json design = nlohmann::json::object();
   nlohmann::json code = nlohmann::json::object();  // {html?, css?, js?, framework}
+  std::vector<ArchivedAsset> assets;
 };
 
 // The project (and, when `history` is given, those versions) as ZIP bytes.
-std::string export_project_zip(const Project& project, const std::vector<Version>* history);
+std::string export_project_zip(const Project& project, const std::vector<Version>* history,
+                               const std::vector<ArchivedAsset>& assets = {});
 
 // Reads an uploaded archive. Throws ApiError: 400 `invalid_archive` (not a ZIP, corrupt,
 // truncated), 413 `archive_too_large` (sizes, entry count, compression ratio), 422

@@ -46,8 +46,8 @@ std::vector<Version> all_versions(ProjectsService& service, const Caller& caller
 
 }  // namespace
 
-void register_archive_routes(http::Router& router, ProjectsService& service) {
-  router.add(Method::Get, "/api/v1/projects/{id}/export", [&service](Request& req) {
+void register_archive_routes(http::Router& router, ProjectsService& service, ArchiveAssets assets) {
+  router.add(Method::Get, "/api/v1/projects/{id}/export", [&service, assets](Request& req) {
     auto caller = optional_principal(req);
     std::string history = req.query("history").value_or("false");
     if (history != "true" && history != "false") {
@@ -56,8 +56,10 @@ void register_archive_routes(http::Router& router, ProjectsService& service) {
     Visible visible = service.get(caller, req.param("id"));
     std::vector<Version> versions;
     if (history == "true") versions = all_versions(service, caller, visible.project.id);
+    std::vector<ArchivedAsset> files;
+    if (assets.collect) files = assets.collect(visible.project.id);
     Response response = Response::text(
-        200, export_project_zip(visible.project, history == "true" ? &versions : nullptr),
+        200, export_project_zip(visible.project, history == "true" ? &versions : nullptr, files),
         "application/zip");
     response.headers.set("Content-Disposition",
                          "attachment; filename=\"" + archive_file_name(visible.project) + "\"");
@@ -65,7 +67,7 @@ void register_archive_routes(http::Router& router, ProjectsService& service) {
   });
 
   router.add(Method::Post, "/api/v1/projects/import",
-             [&service](Request& req) {
+             [&service, assets](Request& req) {
                auto me = require_principal(req);
                if (!is_zip_content_type(req.header("Content-Type").value_or(""))) {
                  throw ApiError(415, "unsupported_media_type",
@@ -83,6 +85,15 @@ void register_archive_routes(http::Router& router, ProjectsService& service) {
                input.code = archive.code;
                input.version_label = "imported";
                Visible created = service.create(me, std::move(input));
+               if (assets.restore && !archive.assets.empty()) {
+                 try {
+                   assets.restore(me, created.project.id, archive.assets);
+                 } catch (...) {
+                   // All or nothing: a refused asset (type, quota) takes the project with it.
+                   service.remove(me, created.project.id);
+                   throw;
+                 }
+               }
                return Response::json(201, to_json(created.project, created.access));
              },
              {kImportBodyLimit, "upload", ""});

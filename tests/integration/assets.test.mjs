@@ -52,7 +52,9 @@ for (const [backend, args] of backends) {
 
       const meta = await server.api('GET', `/api/v1/assets/${id}`, { token: me.access });
       assert.equal(meta.status, 200);
-      assert.deepEqual(meta.json, res.json);
+      // Media processing (media.test.mjs) runs meanwhile: its fields may have moved on.
+      const stable = ({ processing, processingError, media, ...rest }) => rest;
+      assert.deepEqual(stable(meta.json), stable(res.json));
 
       const got = await fetch(`${server.url}/api/v1/assets/${id}/content`,
                               { headers: { authorization: `Bearer ${me.access}` } });

@@ -413,3 +413,65 @@ TEST(ProjectArchive, RefusesATruncatedOrCorruptedZip) {
 
 }  // namespace
 }  // namespace od::projects
+
+namespace od::projects {
+namespace {
+
+TEST(ProjectArchiveAssets, RoundTripAssetsUnderAssetsWithDistinctPaths) {
+  std::vector<ArchivedAsset> assets = {{"logo.png", "image/png", std::string("\x89PNG\0x", 6)},
+                                       {"logo.png", "video/mp4", "second"}};
+  std::string zip = export_project_zip(sample("plain"), nullptr, assets);
+  auto names = names_in(zip);
+  EXPECT_NE(std::find(names.begin(), names.end(), "assets/1-logo.png"), names.end());
+  EXPECT_NE(std::find(names.begin(), names.end(), "assets/2-logo.png"), names.end());
+  ImportedProject back = parse_project_zip(zip, {});
+  ASSERT_EQ(back.assets.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(back.assets[i].filename, assets[i].filename);
+    EXPECT_EQ(back.assets[i].content_type, assets[i].content_type);
+    EXPECT_EQ(back.assets[i].bytes, assets[i].bytes);
+  }
+  EXPECT_TRUE(parse_project_zip(export_project_zip(sample("plain"), nullptr), {}).assets.empty());
+}
+
+TEST(ProjectArchiveAssets, RefusesUnlistedMissingAndMisplacedAssets) {
+  {
+    ZipBuilder zip;
+    zip.add_valid_project();
+    zip.add("assets/1-x.png", "bytes");  // not in the manifest
+    EXPECT_EQ(entry_of(refused(zip.bytes(), 422, "invalid_project_archive")), "assets/1-x.png");
+  }
+  auto with_assets = [](nlohmann::json listed) {
+    nlohmann::json manifest = ZipBuilder::manifest();
+    manifest["assets"] = std::move(listed);
+    return manifest;
+  };
+  {
+    ZipBuilder zip;
+    zip.add("manifest.json",
+            with_assets(
+                {{{"path", "assets/1-x.png"}, {"filename", "x.png"}, {"contentType", "image/png"}}})
+                .dump());
+    zip.add("design.json", "{}");
+    EXPECT_EQ(entry_of(refused(zip.bytes(), 422, "invalid_project_archive")), "assets/1-x.png");
+  }
+  {
+    ZipBuilder zip;
+    zip.add(
+        "manifest.json",
+        with_assets({{{"path", "design.json"}, {"filename", "x"}, {"contentType", "image/png"}}})
+            .dump());
+    zip.add("design.json", "{}");
+    refused(zip.bytes(), 422, "invalid_project_archive");
+  }
+  {
+    ImportLimits limits;
+    limits.max_assets = 1;
+    std::string zip = export_project_zip(
+        sample("plain"), nullptr, {{"a.png", "image/png", "a"}, {"b.png", "image/png", "b"}});
+    refused(zip, 422, "invalid_project_archive", limits);
+  }
+}
+
+}  // namespace
+}  // namespace od::projects

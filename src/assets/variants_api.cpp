@@ -1,0 +1,153 @@
+#include "assets/variants_api.h"
+
+#include <sstream>
+
+#include "assets/accept_format.h"
+#include "assets/byte_range.h"
+#include "auth/request_auth.h"
+#include "core/error.h"
+
+namespace od::assets {
+namespace {
+
+using auth::optional_principal;
+using http::Method;
+using http::Request;
+using http::Response;
+
+bool etag_matches(const std::string& if_none_match, const std::string& etag) {
+  if (if_none_match == "*") return true;
+  std::istringstream list(if_none_match);
+  std::string item;
+  while (std::getline(list, item, ',')) {
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (item.starts_with("W/")) item.erase(0, 2);
+    if (item == etag) return true;
+  }
+  return false;
+}
+
+// Public when anyone may read the asset's project: then shared caches may keep the bytes too.
+bool is_public(projects::ProjectsService& projects, const Asset& asset) {
+  if (!asset.project_id) return false;
+  try {
+    return projects.get(std::nullopt, *asset.project_id).project.is_public;
+  } catch (const ApiError&) {
+    return false;
+  }
+}
+
+media::Format pick_format(const Request& req, const std::vector<media::Format>& offered) {
+  auto format = negotiate_format(req.header("Accept"), offered);
+  if (!format) {
+    std::vector<std::string> types;
+    for (auto f : offered) types.push_back(media::format_content_type(f));
+    throw ApiError(406, "not_acceptable",
+                   "None of the formats this image is made in is acceptable.",
+                   {{"available", types}});
+  }
+  return *format;
+}
+
+// The derivative's bytes with the headers of immutable content: strong ETag, Range, caching.
+Response serve(AssetProcessor& processor, projects::ProjectsService& projects, Request& req,
+               const Asset& asset, const Variant& variant) {
+  Response response;
+  std::string etag = "\"" + variant.sha256 + "\"";
+  response.headers.set("ETag", etag);
+  response.headers.set("Accept-Ranges", "bytes");
+  response.headers.set("Vary", "Accept");
+  response.headers.set("Cache-Control", is_public(projects, asset)
+                                            ? "public, max-age=31536000, immutable"
+                                            : "private, no-cache, no-transform");
+  response.headers.set("Content-Security-Policy", "default-src 'none'; sandbox");
+  auto if_none_match = req.header("If-None-Match");
+  if (if_none_match && etag_matches(*if_none_match, etag)) {
+    response.status = 304;
+    return response;
+  }
+  auto size = static_cast<uint64_t>(variant.size);
+  RangeRequest range = parse_range(req.header("Range"), size);
+  if (range.kind == RangeRequest::Kind::Unsatisfiable) {
+    Response refused = Response::json(416, {{"error",
+                                             {{"code", "range_not_satisfiable"},
+                                              {"message", "The range is outside the content."},
+                                              {"details", {{"size", variant.size}}}}},
+                                            {"requestId", req.context.request_id}});
+    refused.headers.set("Content-Range", "bytes */" + std::to_string(size));
+    return refused;
+  }
+  std::ostringstream out;
+  if (range.kind == RangeRequest::Kind::Partial) {
+    processor.read(variant, out, storage::ByteRange{range.first, range.last - range.first + 1});
+    response.status = 206;
+    response.headers.set("Content-Range", "bytes " + std::to_string(range.first) + "-" +
+                                              std::to_string(range.last) + "/" +
+                                              std::to_string(size));
+  } else {
+    processor.read(variant, out);
+  }
+  response.body = std::move(out).str();
+  response.headers.set("Content-Type", variant.content_type);
+  return response;
+}
+
+int parse_size(const std::string& text) {
+  if (text.empty() || text.size() > 5 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
+    return 0;
+  }
+  return std::stoi(text);
+}
+
+}  // namespace
+
+http::Handler variant_content_handler(AssetsService& service, AssetProcessor& processor,
+                                      projects::ProjectsService& projects) {
+  return [&service, &processor, &projects](Request& req) {
+    Asset asset = service.get(optional_principal(req), req.param("id"));
+    std::string thumb = req.query("thumb").value_or("");
+    auto box = media::parse_box(thumb);
+    if (!box) {
+      throw validation_error("thumb must be WxH, for example 256x256.", {{"field", "thumb"}});
+    }
+    auto fit = media::parse_fit(req.query("fit").value_or("fit"));
+    if (!fit) throw validation_error("fit must be fit, fill or crop.", {{"field", "fit"}});
+    media::Format format =
+        pick_format(req, {media::Format::Webp, media::Format::Jpeg, media::Format::Png});
+    bool generated = false;
+    Variant variant = processor.variant(asset, {box->first, box->second, *fit, format}, &generated);
+    Response response = serve(processor, projects, req, asset, variant);
+    // Says whether this request rendered the variant or found it stored (monitoring, tests).
+    response.headers.set("X-Variant-Cache", generated ? "miss" : "hit");
+    return response;
+  };
+}
+
+void register_variant_routes(http::Router& router, AssetsService& service,
+                             AssetProcessor& processor, projects::ProjectsService& projects) {
+  router.add(Method::Get, "/api/v1/assets/{id}/thumbnails/{size}",
+             [&service, &processor, &projects](Request& req) {
+               Asset asset = service.get(optional_principal(req), req.param("id"));
+               int size = parse_size(req.param("size"));
+               if (!processor.allowed_size(size)) {
+                 throw ApiError(
+                     400, "size_not_allowed",
+                     "The thumbnail size must be one of the configured sizes.",
+                     {{"field", "size"}, {"allowed", processor.config().thumbnail_sizes}});
+               }
+               media::Format format = pick_format(req, {media::Format::Webp, media::Format::Jpeg});
+               processor.require_processed(asset);
+               auto variant = processor.find(
+                   asset, "thumb-" + std::to_string(size) + "." + media::format_extension(format));
+               if (!variant) {
+                 throw ApiError(422, "no_thumbnail",
+                                "This asset has no thumbnails (vector images are served as "
+                                "they are).");
+               }
+               return serve(processor, projects, req, asset, *variant);
+             });
+}
+
+}  // namespace od::assets

@@ -1,0 +1,31 @@
+// Runs a program as a child process that cannot take the server down with it: its own signal
+// mask and dispositions, no inherited descriptors beyond stdin/stdout/stderr (redirected to
+// /dev/null and a log file), and a wall-clock deadline after which it is killed. Memory and CPU
+// limits are set by the child itself before it reads any input (see probe_command.h), because
+// posix_spawn cannot set rlimits.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace od::media {
+
+struct ChildExit {
+  bool timed_out = false;  // killed at the deadline
+  bool stopped = false;    // killed because the tick said so
+  int exit_code = -1;      // when it exited
+  int signal = 0;          // when a signal ended it (SIGKILL for timed_out)
+};
+
+// Called about once a second while the child runs (a job's heartbeat); returning false kills the
+// child (its job was cancelled).
+using Tick = std::function<bool()>;
+
+// Blocks until the child ends or `wall` passes (then SIGKILL). Throws std::runtime_error when it
+// cannot be started. `log_path` receives the child's stdout and stderr.
+ChildExit run_bounded(const std::vector<std::string>& argv, std::chrono::milliseconds wall,
+                      const std::string& log_path, const Tick& tick = {});
+
+}  // namespace od::media
