@@ -361,7 +361,7 @@ void Application::register_routes(http::Router& router) {
                           assets::variant_content_handler(*assets_, *asset_processor_, *projects_));
   assets::register_variant_routes(router, *assets_, *asset_processor_, *projects_);
   assets::register_resumable_routes(router, *resumable_uploads_);
-  assets::register_presigned_routes(router, *presigned_uploads_);
+  assets::register_presigned_routes(router, *presigned_uploads_, *assets_);
   auth::register_routes(router, *accounts_);
   auth::register_oauth_routes(router, *oauth_);
   projects::register_routes(router, *projects_);

@@ -32,7 +32,8 @@ int64_t signed_number(const Request& req, const char* name) {
 
 }  // namespace
 
-void register_presigned_routes(http::Router& router, PresignedUploads& uploads) {
+void register_presigned_routes(http::Router& router, PresignedUploads& uploads,
+                               AssetsService& service) {
   router.add(Method::Post, "/api/v1/assets/presign",
              [&uploads](Request& req) {
                auto me = require_principal(req);
@@ -69,12 +70,12 @@ void register_presigned_routes(http::Router& router, PresignedUploads& uploads) 
 
   router.add(
       Method::Post, "/api/v1/assets/complete",
-      [&uploads](Request& req) {
+      [&uploads, &service](Request& req) {
         auto me = require_principal(req);
         auto body = parse_object(req.body);
         reject_unknown_fields(body, {"assetId"});
         std::string id = *string_field(body, "assetId", true, 1, 64);
-        return Response::json(201, to_json(uploads.complete(me, id)));
+        return Response::json(201, service.describe(uploads.complete(me, id)));
       },
       {.max_body_bytes = 4 * 1024, .rate_class = "api", .summary = "Complete a presigned upload"});
 }

@@ -4,10 +4,13 @@
 #pragma once
 
 #include "assets/presigned.h"
+#include "assets/service.h"
 #include "http/router.h"
 
 namespace od::assets {
 
-void register_presigned_routes(http::Router& router, PresignedUploads& uploads);
+// `service` renders the finished asset the way every other asset route does.
+void register_presigned_routes(http::Router& router, PresignedUploads& uploads,
+                               AssetsService& service);
 
 }  // namespace od::assets
