@@ -419,7 +419,8 @@ class Server::Impl {
 
     // The body: refused by its declared length without reading it, read up to the limit, or
     // (stream_body routes) fed to the handler while it runs.
-    bool has_body = false;  // then header_parser has been moved from
+    bool has_body = false;        // then header_parser has been moved from
+    bool refused_unread = false;  // refused for its size with (some of) the body still unread
     std::shared_ptr<BodyPipe> body_pipe;
     std::optional<bhttp::request_parser<bhttp::buffer_body>> body_feed;
     auto declared = header_parser.content_length();
@@ -427,6 +428,7 @@ class Server::Impl {
       early_error.emplace(
           payload_too_large("The request body exceeds " + std::to_string(body_limit) + " bytes."));
       keep_alive = false;
+      refused_unread = !header_parser.is_done();
     } else if (route && !early_error && route->options.stream_body) {
       body_pipe = std::make_shared<BodyPipe>(kPipeBytes);
       request.body_reader = body_pipe;
@@ -460,6 +462,7 @@ class Server::Impl {
         early_error.emplace(payload_too_large("The request body exceeds " +
                                               std::to_string(body_limit) + " bytes."));
         keep_alive = false;
+        refused_unread = true;
       } else if (ec) {
         co_return false;
       } else {
@@ -529,7 +532,7 @@ class Server::Impl {
                                         version);
     }
     bool again = co_await write_response(stream, std::move(response), is_head, keep_alive, version);
-    if (unread_body) co_await linger(stream);
+    if (unread_body || refused_unread) co_await linger(stream);
     co_return again;
   }
 
