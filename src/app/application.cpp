@@ -16,6 +16,7 @@
 #include "ai/usage_api.h"
 #include "app/auth_setup.h"
 #include "app/design2code_api.h"
+#include "app/design2code_job.h"
 #include "app/gdpr_api.h"
 #include "app/storage_setup.h"
 #include "app/system_api.h"
@@ -231,6 +232,7 @@ void Application::build_jobs() {
   job_store_ = std::make_unique<jobs::JobStore>(*db_);
   job_handlers_.add(std::make_unique<jobs::NoopHandler>());
   build_ai();
+  job_handlers_.add(std::make_unique<Design2CodeHandler>(*job_store_, *project_store_, *blobs_));
   // A job may name a project only when the submitter may read it (404 otherwise).
   auto project_check = [this](const auth::Principal& caller, const std::string& project_id) {
     projects_->get(caller, project_id);

@@ -74,7 +74,11 @@ Submitted JobsService::submit(const auth::Principal& caller, const SubmitRequest
     if (!is_valid_id(*request.project_id)) throw not_found("project");
     if (project_check_) project_check_(caller, *request.project_id);
   }
-  std::string hash = input_hash(request.type, request.input);
+  // Jobs on different projects are different work even with equal inputs (a design2code job
+  // reads its project's design), so the project is part of what dedupe compares.
+  nlohmann::json hashed = request.input;
+  if (request.project_id) hashed = {{"input", request.input}, {"projectId", *request.project_id}};
+  std::string hash = input_hash(request.type, hashed);
   if (request.idempotency_key) {
     if (auto earlier = store_.find_by_key(caller.user_id, *request.idempotency_key)) {
       if (earlier->input_hash != hash) {
