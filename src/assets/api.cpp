@@ -7,6 +7,7 @@
 #include "auth/request_auth.h"
 #include "core/error.h"
 #include "core/pagination.h"
+#include "http/etag.h"
 #include "http/multipart_file.h"
 #include "http/writer_buffer.h"
 
@@ -29,19 +30,6 @@ std::optional<std::string> project_param(const Request& req) {
 
 std::string strong_etag(const Asset& asset) { return "\"" + asset.sha256 + "\""; }
 
-bool etag_matches(const std::string& if_none_match, const std::string& etag) {
-  if (if_none_match == "*") return true;
-  std::istringstream list(if_none_match);
-  std::string item;
-  while (std::getline(list, item, ',')) {
-    item.erase(0, item.find_first_not_of(" \t"));
-    item.erase(item.find_last_not_of(" \t") + 1);
-    if (item.starts_with("W/")) item.erase(0, 2);
-    if (item == etag) return true;
-  }
-  return false;
-}
-
 void content_headers(Response& response, const Asset& asset) {
   response.headers.set("ETag", strong_etag(asset));
   response.headers.set("Accept-Ranges", "bytes");
@@ -59,7 +47,7 @@ Response content(AssetsService& service, Request& req) {
   Response response;
   content_headers(response, asset);
   auto if_none_match = req.header("If-None-Match");
-  if (if_none_match && etag_matches(*if_none_match, strong_etag(asset))) {
+  if (if_none_match && http::etag_matches(*if_none_match, strong_etag(asset))) {
     response.status = 304;
     return response;
   }

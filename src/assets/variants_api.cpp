@@ -6,6 +6,7 @@
 #include "assets/byte_range.h"
 #include "auth/request_auth.h"
 #include "core/error.h"
+#include "http/etag.h"
 
 namespace od::assets {
 namespace {
@@ -14,19 +15,6 @@ using auth::optional_principal;
 using http::Method;
 using http::Request;
 using http::Response;
-
-bool etag_matches(const std::string& if_none_match, const std::string& etag) {
-  if (if_none_match == "*") return true;
-  std::istringstream list(if_none_match);
-  std::string item;
-  while (std::getline(list, item, ',')) {
-    item.erase(0, item.find_first_not_of(" \t"));
-    item.erase(item.find_last_not_of(" \t") + 1);
-    if (item.starts_with("W/")) item.erase(0, 2);
-    if (item == etag) return true;
-  }
-  return false;
-}
 
 // Public when anyone may read the asset's project: then shared caches may keep the bytes too.
 bool is_public(projects::ProjectsService& projects, const Asset& asset) {
@@ -63,7 +51,7 @@ Response serve(AssetProcessor& processor, projects::ProjectsService& projects, R
                                             : "private, no-cache, no-transform");
   response.headers.set("Content-Security-Policy", "default-src 'none'; sandbox");
   auto if_none_match = req.header("If-None-Match");
-  if (if_none_match && etag_matches(*if_none_match, etag)) {
+  if (if_none_match && http::etag_matches(*if_none_match, etag)) {
     response.status = 304;
     return response;
   }

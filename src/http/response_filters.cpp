@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "core/crypto.h"
+#include "http/etag.h"
 #include "http/middleware.h"
 
 namespace od::http {
@@ -110,6 +111,8 @@ class Deflater {
   z_stream z_{};
 };
 
+}  // namespace
+
 bool etag_matches(const std::string& if_none_match, const std::string& etag) {
   auto opaque = [](std::string_view tag) {
     if (tag.starts_with("W/")) tag.remove_prefix(2);
@@ -120,8 +123,6 @@ bool etag_matches(const std::string& if_none_match, const std::string& etag) {
   }
   return false;
 }
-
-}  // namespace
 
 Middleware security_headers() {
   return [](Request& request, const Next& next) {
