@@ -11,7 +11,7 @@
 // relaying it; the reference servers keep their documents in memory only (no persistence
 // configured), which favours them.
 import { fork, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -174,6 +174,10 @@ async function run(kind, args) {
 }
 
 const args = parseArgs(process.argv.slice(2));
+if (!existsSync(join(here, 'node_modules'))) {
+  console.error('run `npm ci --prefix bench/collab` first (the clients and the reference servers)');
+  process.exit(1);
+}
 const kinds = args.server === 'all' ? ['opendesign', 'y-websocket', 'hocuspocus'] : [args.server];
 const results = [];
 for (const kind of kinds) {

@@ -146,8 +146,9 @@ const std::vector<ConfigKey>& config_keys() {
       {"ai-max-retry-wait-seconds", "longest Retry-After or backoff waited before a retry"},
       {"ai-breaker-failures", "consecutive failed AI calls that open the circuit breaker"},
       {"ai-breaker-cooldown-seconds", "seconds the open circuit waits before one probe call"},
-      {"thumbnail-sizes", "comma-separated thumbnail sizes in pixels (also the allowed sides of "
-                          "thumb=WxH variants)"},
+      {"thumbnail-sizes",
+       "comma-separated thumbnail sizes in pixels (also the allowed sides of "
+       "thumb=WxH variants)"},
       {"media-timeout-seconds", "wall-clock limit of one media decode"},
       {"media-memory-mb", "memory limit of the media decoding process, MiB"},
       {"media-max-megapixels", "largest image (declared width x height) that is decoded"},

@@ -91,9 +91,9 @@ struct Config {
   int ai_breaker_cooldown_seconds = 30;  // open this long before one probe call
   // Media processing of assets (src/assets/processing.h, src/media).
   std::vector<int> thumbnail_sizes = {64, 256, 1024};  // thumbnails; sides of thumb=WxH variants
-  int media_timeout_seconds = 60;   // wall clock per decode (the child is killed after)
-  int media_memory_mb = 1024;       // address space of the decoding child
-  int media_max_megapixels = 100;   // larger declared images are refused before decoding
+  int media_timeout_seconds = 60;  // wall clock per decode (the child is killed after)
+  int media_memory_mb = 1024;      // address space of the decoding child
+  int media_max_megapixels = 100;  // larger declared images are refused before decoding
 
   std::string database_url() const;
 };

@@ -5,9 +5,9 @@
 #include <ostream>
 #include <sstream>
 
+#include "engines/design2code/design_input.h"
 #include "engines/design2code/document.h"
 #include "engines/design2code/framework_project.h"
-#include "engines/design2code/design_input.h"
 #include "engines/design2code/html_generator.h"
 
 namespace od::app {

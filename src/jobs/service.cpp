@@ -132,8 +132,8 @@ Submitted JobsService::submit(const auth::Principal& caller, const SubmitRequest
   return {job, true};
 }
 
-Job JobsService::enqueue(const std::string& owner_id, const std::string& type,
-                        nlohmann::json input, int max_attempts) {
+Job JobsService::enqueue(const std::string& owner_id, const std::string& type, nlohmann::json input,
+                         int max_attempts) {
   Job job;
   job.id = new_id();
   job.type = type;
