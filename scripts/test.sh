@@ -70,7 +70,7 @@ if [[ "$(cat tests/node_modules/.lock-sha256 2>/dev/null)" != "$lock_sum" ]]; th
 fi
 for database in sqlite postgres; do
   echo "-- on $database"
-  OD_TEST_DATABASE=$database node --test --test-concurrency=1 tests/integration/ || status=1
+  OD_TEST_DATABASE=$database node --test --test-timeout=600000 --test-concurrency=1 tests/integration/ || status=1
 done
 
 echo "== design-to-code fidelity"
@@ -80,19 +80,19 @@ echo "== design-to-code fidelity"
 # pass rates. frameworks.test.mjs builds the React and Vue targets with Vite, tsc and vue-tsc from
 # tests/node_modules and renders them the same way; output_validation.test.mjs parses every
 # generated HTML file with parse5 and CSS file with css-tree.
-node --test tests/design2code/ || status=1
+node --test --test-timeout=600000 tests/design2code/ || status=1
 
 echo "== screenshot-to-code metrics"
 # The Design2Code metrics bench/image2code/evaluate.mjs scores with, against known values and a
 # real Chromium render (tests/image2code).
-node --test tests/image2code/ || status=1
+node --test --test-timeout=600000 tests/image2code/ || status=1
 
 echo "== interop suites"
 # Yjs engine against the real yjs package: thousands of random edit histories (tests/interop/yjs).
-OD_YJS_RUNNER="$root/build/yjs_runner" node --test tests/interop/yjs/ || status=1
+OD_YJS_RUNNER="$root/build/yjs_runner" node --test --test-timeout=600000 tests/interop/yjs/ || status=1
 # The collaboration server against the real yjs + y-websocket clients (tests/interop/collab),
 # once per database like the integration suites.
 for database in sqlite postgres; do
-  OD_TEST_DATABASE=$database node --test --test-concurrency=1 tests/interop/collab/ || status=1
+  OD_TEST_DATABASE=$database node --test --test-timeout=600000 --test-concurrency=1 tests/interop/collab/ || status=1
 done
 exit $status

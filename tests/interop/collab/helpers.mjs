@@ -44,12 +44,19 @@ export async function connect(server, user, room, doc = new Y.Doc()) {
   return provider;
 }
 
-// A raw WebSocket to `path`: resolves { ws } once open, or { status } when the upgrade is refused.
+// A raw WebSocket to `path`: resolves { ws, first } once open, or { status } when the upgrade is
+// refused. `first` resolves 'joined' on the first message or with the close code, whichever comes
+// first; its listeners are attached before the socket opens, because a message (or close) that
+// arrives in the same packet as the upgrade answer is emitted in the same tick as 'open'.
 export function rawSocket(server, path) {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}${path}`);
     ws.binaryType = 'nodebuffer';
-    ws.on('open', () => resolve({ ws }));
+    const first = new Promise((settle) => {
+      ws.once('message', () => settle('joined'));
+      ws.once('close', (code) => settle(code));
+    });
+    ws.on('open', () => resolve({ ws, first }));
     ws.on('unexpected-response', (_req, res) => {
       resolve({ status: res.statusCode });
       res.resume();

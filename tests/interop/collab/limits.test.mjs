@@ -39,27 +39,22 @@ test('a message over --collab-max-message-bytes closes with 1009 and stores noth
   assert.equal(reader.doc.getText('t').toString(), '');
 });
 
-// 'joined' once the server sends its SyncStep1 (it does on join), or the close code.
-const outcome = (ws) => new Promise((resolve) => {
-  ws.once('message', () => resolve('joined'));
-  ws.once('close', (code) => resolve(code));
-});
-
 test('a user holds at most --collab-max-rooms-per-user connections', async () => {
+  // `first`: 'joined' once the server sends its SyncStep1 (it does on join), or the close code.
   const first = await rawSocket(server, roomPath('one.txt', people.editor2));
-  assert.equal(await outcome(first.ws), 'joined');
+  assert.equal(await first.first, 'joined');
   const second = await rawSocket(server, roomPath('two.txt', people.editor2));
-  assert.equal(await outcome(second.ws), 'joined');
+  assert.equal(await second.first, 'joined');
   const third = await rawSocket(server, roomPath('three.txt', people.editor2));
-  assert.equal(await outcome(third.ws), 1008);
+  assert.equal(await third.first, 1008);
   // Others are not affected, and a closed connection frees its slot.
   const other = await rawSocket(server, roomPath('three.txt', people.owner));
-  assert.equal(await outcome(other.ws), 'joined');
+  assert.equal(await other.first, 'joined');
   first.ws.close();
   await closeCode(first.ws);
   await eventually(async () => {
     const retry = await rawSocket(server, roomPath('three.txt', people.editor2));
-    const result = await outcome(retry.ws);
+    const result = await retry.first;
     retry.ws.close();
     return result === 'joined';
   }, 'the freed slot to be usable');
