@@ -102,11 +102,21 @@ async function startServer(kind, args) {
            stop: async () => { await server.stop(); server.cleanup(); } };
 }
 
+// Each phase has a deadline: a server that stops answering fails the run with the phase's name
+// instead of hanging it.
+const kPhaseDeadlineMs = 10 * 60 * 1000;
+
 function ask(drivers, message, reply) {
   return Promise.all(drivers.map((driver, k) => new Promise((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`no '${reply}' from driver ${k} within ` +
+                                                  `${kPhaseDeadlineMs / 1000} s`)),
+                             kPhaseDeadlineMs);
     const onMessage = (m) => {
-      if (m.cmd === 'error') fail(new Error(m.error));
-      else if (m.cmd === reply) {
+      if (m.cmd === 'error') {
+        clearTimeout(timer);
+        fail(new Error(m.error));
+      } else if (m.cmd === reply) {
+        clearTimeout(timer);
         driver.off('message', onMessage);
         done(m);
       }
