@@ -79,7 +79,13 @@ class Client {
         }
       });
       ws.on('error', (error) => { clearTimeout(timer); reject(error); });
-      ws.on('close', () => { this.closed = true; });
+      ws.on('close', (code) => {
+        this.closed = true;
+        if (!synced) {  // refused (a limit, a bad token): fail now, not at the sync timeout
+          clearTimeout(timer);
+          reject(new Error(`closed with ${code} before syncing`));
+        }
+      });
     });
   }
 

@@ -82,7 +82,11 @@ async function startServer(kind, args) {
   process.env.OD_BINARY ??= args.binary;
   const { startServer: startOpendesign, newUser } =
       await import('../../tests/integration/harness.mjs');
-  const server = await startOpendesign({ rateLimits: 'ip=100000000,login=100000' });
+  // One bench user holds every connection: lift the per-user room limit (default 50) to fit.
+  const server = await startOpendesign({
+    rateLimits: 'ip=100000000,login=100000',
+    args: ['--collab-max-rooms-per-user', String(Math.min(100000, args.rooms * args.clients))],
+  });
   const user = await newUser(server, 'bench');
   const rooms = [];
   const queue = Array.from({ length: args.rooms }, (_, k) => k);
