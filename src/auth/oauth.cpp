@@ -177,6 +177,10 @@ const OAuthProviderConfig& OAuthService::provider(const std::string& name) const
   throw not_found("sign-in provider");
 }
 
+bool OAuthService::served_over_https() const {
+  return accounts_.public_url().rfind("https://", 0) == 0;
+}
+
 std::string OAuthService::callback_url(const OAuthProviderConfig& provider) const {
   return accounts_.public_url() + "/api/v1/auth/oauth/" + provider.name + "/callback";
 }
@@ -206,7 +210,7 @@ std::string OAuthService::resolve_app_redirect(const std::string& redirect) cons
   return redirect;
 }
 
-std::string OAuthService::start(const std::string& name, const std::string& app_redirect) {
+OAuthStart OAuthService::start(const std::string& name, const std::string& app_redirect) {
   const OAuthProviderConfig& p = provider(name);
   OAuthState pending;
   std::string state = crypto::random_token(32);
@@ -217,13 +221,15 @@ std::string OAuthService::start(const std::string& name, const std::string& app_
   int64_t now = now_ms();
   pending.expires_at = now + kStateTtlMs;
   store_.insert_oauth_state(pending, now);
-  return with_query(p.authorize_url, {{"response_type", "code"},
-                                      {"client_id", p.client_id},
-                                      {"redirect_uri", callback_url(p)},
-                                      {"scope", p.scope},
-                                      {"state", state},
-                                      {"code_challenge", pkce_challenge(pending.code_verifier)},
-                                      {"code_challenge_method", "S256"}});
+  std::string url =
+      with_query(p.authorize_url, {{"response_type", "code"},
+                                   {"client_id", p.client_id},
+                                   {"redirect_uri", callback_url(p)},
+                                   {"scope", p.scope},
+                                   {"state", state},
+                                   {"code_challenge", pkce_challenge(pending.code_verifier)},
+                                   {"code_challenge_method", "S256"}});
+  return {std::move(url), std::move(state)};
 }
 
 OAuthService::Completion OAuthService::complete(const std::string& name,
@@ -242,6 +248,12 @@ OAuthService::Completion OAuthService::complete(const std::string& name,
                    {{"providerError", reason}});
   }
   if (!pending) throw invalid_state();
+  if (!callback.browser_state ||
+      !crypto::constant_time_equal(*callback.browser_state, *callback.state)) {
+    throw ApiError(400, "oauth_browser_mismatch",
+                   "This sign-in was started in another browser, or cookies are blocked; start it "
+                   "again here.");
+  }
   if (!callback.code || callback.code->empty() || callback.code->size() > kMaxParam) {
     throw validation_error("Query parameter 'code' is required.", {{"field", "code"}});
   }

@@ -46,6 +46,14 @@ struct OAuthCallback {
   std::optional<std::string> code;
   std::optional<std::string> state;
   std::optional<std::string> error;  // set by the provider when the user declined, etc.
+  // The state the browser keeps in its cookie since start(): it must equal `state`, so a
+  // callback link someone else started (login CSRF) does not sign this browser in.
+  std::optional<std::string> browser_state;
+};
+
+struct OAuthStart {
+  std::string url;    // the provider's authorize URL to send the browser to
+  std::string state;  // for the browser to keep (a cookie) and show again at the callback
 };
 
 class OAuthService {
@@ -57,16 +65,19 @@ class OAuthService {
 
   // Names of the configured providers.
   std::vector<std::string> provider_names() const;
+  // Whether the public URL is https (cookies are then marked Secure).
+  bool served_over_https() const;
 
-  // The provider's authorize URL for a new sign-in. 404 for an unknown or unconfigured
-  // provider, 400 when `app_redirect` is not a URL of this app.
-  std::string start(const std::string& provider, const std::string& app_redirect);
+  // A new sign-in. 404 for an unknown or unconfigured provider, 400 when `app_redirect` is not
+  // a URL of this app.
+  OAuthStart start(const std::string& provider, const std::string& app_redirect);
 
   struct Completion {
     Session session;
     std::string redirect;  // the app URL from start(); empty: answer with JSON
   };
   // Finishes a sign-in. 400 `invalid_oauth_state` (unknown, reused or expired state),
+  // 400 `oauth_browser_mismatch` (the browser does not hold the state: started elsewhere),
   // 400 `oauth_denied` (the provider reported an error), 400 `oauth_exchange_failed` (the provider
   // refused the code), 502 when the provider cannot be reached or answers nonsense, and the 409s
   // of sign_in_external. Nothing is created on failure.

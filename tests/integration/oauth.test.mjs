@@ -130,20 +130,35 @@ const onServer = (location) => {
   return server.url + url.pathname + url.search;
 };
 
-// Plays the browser through start -> provider -> callback; returns the callback's response.
-async function signIn(provider, { redirect } = {}) {
-  const query = redirect === undefined ? '' : `?redirect=${encodeURIComponent(redirect)}`;
+// Starts a sign-in as a browser would: the provider URL, its state, and the cookie the server
+// set for this browser (sent back as a Cookie header).
+async function startSignIn(provider, query = '') {
   const start = await fetch(`${server.url}/api/v1/auth/oauth/${provider}/start${query}`,
                             { redirect: 'manual' });
   assert.equal(start.status, 302, await start.clone().text());
-  const atProvider = await fetch(start.headers.get('location'), { redirect: 'manual' });
+  const location = start.headers.get('location');
+  const setCookie = start.headers.get('set-cookie');
+  assert.ok(setCookie, 'start sets the state cookie');
+  return { location, state: new URL(location).searchParams.get('state'),
+           setCookie, cookie: setCookie.split(';')[0] };
+}
+
+// Plays the browser through start -> provider -> callback; returns the callback's response.
+// `cookie` overrides what the browser sends back (another browser's, or none with '').
+async function signIn(provider, { redirect, cookie } = {}) {
+  const query = redirect === undefined ? '' : `?redirect=${encodeURIComponent(redirect)}`;
+  const started = await startSignIn(provider, query);
+  const atProvider = await fetch(started.location, { redirect: 'manual' });
   assert.equal(atProvider.status, 302, 'the provider accepted the authorize request');
   const callbackUrl = onServer(atProvider.headers.get('location'));
-  const res = await fetch(callbackUrl, { redirect: 'manual' });
+  const sent = cookie === undefined ? started.cookie : cookie;
+  const res = await fetch(callbackUrl, { redirect: 'manual',
+                                         headers: sent ? { cookie: sent } : {} });
   const text = await res.text();
   let json;
   try { json = JSON.parse(text); } catch { json = undefined; }
-  return { status: res.status, location: res.headers.get('location'), json, callbackUrl };
+  return { status: res.status, location: res.headers.get('location'), json, callbackUrl,
+           cookie: started.cookie, setCookie: res.headers.get('set-cookie') };
 }
 
 // A password account whose email is verified, through the link the (log) mailer wrote.
@@ -266,7 +281,8 @@ test('a state works once; unknown and missing states are refused', async () => {
   google.user = providerUser();
   const first = await signIn('google');
   assert.equal(first.status, 200);
-  const replay = await fetch(first.callbackUrl, { redirect: 'manual' });
+  const replay = await fetch(first.callbackUrl, { redirect: 'manual',
+                                                  headers: { cookie: first.cookie } });
   assert.equal(replay.status, 400);
   assert.equal((await replay.json()).error.code, 'invalid_oauth_state');
 
@@ -276,11 +292,42 @@ test('a state works once; unknown and missing states are refused', async () => {
     assert.equal(res.json.error.code, 'invalid_oauth_state');
   }
   // A state is bound to its provider.
-  const start = await fetch(`${server.url}/api/v1/auth/oauth/google/start`, { redirect: 'manual' });
-  const state = new URL(start.headers.get('location')).searchParams.get('state');
-  const crossed = await server.api('GET', `/api/v1/auth/oauth/github/callback?code=x&state=${state}`);
+  const { state, cookie } = await startSignIn('google');
+  const crossed = await server.api('GET', `/api/v1/auth/oauth/github/callback?code=x&state=${state}`,
+                                   { headers: { cookie } });
   assert.equal(crossed.status, 400);
   assert.equal(crossed.json.error.code, 'invalid_oauth_state');
+});
+
+test('a callback link started in another browser signs nobody in (login CSRF)', async () => {
+  google.user = providerUser();
+  const started = await signIn('google', { cookie: '' });
+  assert.equal(started.status, 400);
+  assert.equal(started.json.error.code, 'oauth_browser_mismatch');
+  assert.equal(started.json.accessToken, undefined);
+  // The attacker's own browser state does not help either: the victim holds another one.
+  const victim = await startSignIn('google');
+  const attacker = await signIn('google', { cookie: victim.cookie });
+  assert.equal(attacker.status, 400);
+  assert.equal(attacker.json.error.code, 'oauth_browser_mismatch');
+  // Nothing was created for the provider's user.
+  const register = await server.api('POST', '/api/v1/auth/register',
+                                    { json: { email: google.user.email,
+                                              password: 'Correct-Horse-9-Battery' } });
+  assert.equal(register.status, 201);
+});
+
+test('the state cookie is HttpOnly, SameSite=Lax, scoped to the OAuth routes, short-lived', async () => {
+  const { setCookie } = await startSignIn('google');
+  assert.match(setCookie, /; Path=\/api\/v1\/auth\/oauth;/);
+  assert.match(setCookie, /; Max-Age=600;/);
+  assert.match(setCookie, /; HttpOnly/);
+  assert.match(setCookie, /; SameSite=Lax/);
+  assert.doesNotMatch(setCookie, /Secure/, 'the test server is served over http');
+  google.user = providerUser();
+  const done = await signIn('google');
+  assert.equal(done.status, 200);
+  assert.match(done.setCookie, /^od_oauth_state=; .*Max-Age=0;/, 'the callback clears it');
 });
 
 test('the user declining at the provider is an error, and spends the state', async () => {
@@ -293,7 +340,8 @@ test('the user declining at the provider is an error, and spends the state', asy
     assert.equal(res.json.error.details.providerError, 'access_denied');
     const url = new URL(res.callbackUrl);
     const state = url.searchParams.get('state');
-    const retry = await server.api('GET', `/api/v1/auth/oauth/google/callback?code=x&state=${state}`);
+    const retry = await server.api('GET', `/api/v1/auth/oauth/google/callback?code=x&state=${state}`,
+                                   { headers: { cookie: res.cookie } });
     assert.equal(retry.status, 400);
     assert.equal(retry.json.error.code, 'invalid_oauth_state');
   } finally {
@@ -321,10 +369,10 @@ test('a PKCE mismatch makes the provider refuse the code; no account is made', a
 });
 
 test('a code the provider does not know (exchange fails) is an error', async () => {
-  const start = await fetch(`${server.url}/api/v1/auth/oauth/github/start`, { redirect: 'manual' });
-  const state = new URL(start.headers.get('location')).searchParams.get('state');
+  const { state, cookie } = await startSignIn('github');
   const res = await server.api('GET',
-                               `/api/v1/auth/oauth/github/callback?code=forged&state=${state}`);
+                               `/api/v1/auth/oauth/github/callback?code=forged&state=${state}`,
+                               { headers: { cookie } });
   assert.equal(res.status, 400);
   assert.equal(res.json.error.code, 'oauth_exchange_failed');
 });
