@@ -1,13 +1,14 @@
 // Job queue throughput and latency, in process (no HTTP): a JobsService and 4 in-process workers
 // over a real database. Prints
-//   - end-to-end throughput: N no-op jobs submitted from 4 threads while the workers claim and
-//     complete them (submit + claim + complete), jobs/s until the last is done;
+//   - end-to-end throughput: N no-op jobs submitted from S threads (4 by default; a server has
+//     many clients at once) while the workers claim and complete them (submit + claim +
+//     complete), jobs/s until the last is done, and the write combiner's commits per job;
 //   - submit-to-start latency: jobs submitted one at a time on an idle queue, the time from
 //     submit() to the handler starting (p50/p99).
 // SQLite always (a temp file, fsync on every commit as in production); PostgreSQL too when
 // OD_TEST_POSTGRES_URL names a server (a scratch database is created and dropped).
 //
-//   build-jobs/bench_jobs_bench [jobs [claim-batch]]
+//   build/bench_jobs_bench [jobs [claim-batch [submitters]]]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -27,7 +28,6 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr int kSubmitters = 4;
 using od::jobs::JobContext;
 
 int64_t clock_ns() {
@@ -57,7 +57,7 @@ int64_t done_count(od::db::Database& db) {
   return db.query("SELECT COUNT(*) FROM jobs WHERE status = 'done'").rows.front().integer(0);
 }
 
-void run(const std::string& label, od::db::Database& db, int jobs, int batch) {
+void run(const std::string& label, od::db::Database& db, int jobs, int batch, int submitters) {
   db.migrate();
   db.execute("INSERT INTO users (id, email, created_at, updated_at) VALUES ('b', 'b@x', 0, 0)");
   od::jobs::HandlerRegistry handlers;
@@ -81,24 +81,28 @@ void run(const std::string& label, od::db::Database& db, int jobs, int batch) {
   };
 
   auto start = Clock::now();
-  // Submitted from kSubmitters threads, as several API request threads would.
-  std::vector<std::thread> submitters;
-  for (int t = 0; t < kSubmitters; ++t) {
-    submitters.emplace_back([&, t] {
-      for (int i = t; i < jobs; i += kSubmitters) submit({{"i", i}});
+  size_t commits_before = store.combined_commits();
+  // Submitted from several threads, as several API request threads would.
+  std::vector<std::thread> threads;
+  for (int t = 0; t < submitters; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = t; i < jobs; i += submitters) submit({{"i", i}});
     });
   }
-  for (auto& thread : submitters) thread.join();
+  for (auto& thread : threads) thread.join();
   double submit_s = std::chrono::duration<double>(Clock::now() - start).count();
   while (done_count(db) < jobs) {
     std::unique_lock lock(handler.mutex);
     handler.changed.wait_for(lock, std::chrono::milliseconds(20));
   }
   double total_s = std::chrono::duration<double>(Clock::now() - start).count();
+  // Every write on SQLite; only the inserts on PostgreSQL (its other writes commit alone).
+  double commits = static_cast<double>(store.combined_commits() - commits_before);
   std::printf(
-      "%s (claim batch %d): %d jobs submitted in %.2f s (%.0f/s); all done after %.2f s: %.0f "
-      "jobs/s end to end\n",
-      label.c_str(), batch, jobs, submit_s, jobs / submit_s, total_s, jobs / total_s);
+      "%s (%d submitters, 4 workers, claim batch %d): %d jobs submitted in %.2f s (%.0f/s); all "
+      "done after %.2f s: %.0f jobs/s end to end; %.2f combined commits per job\n",
+      label.c_str(), submitters, batch, jobs, submit_s, jobs / submit_s, total_s, jobs / total_s,
+      commits / jobs);
 
   constexpr int kProbes = 300;
   for (int i = 0; i < kProbes; ++i) {
@@ -124,12 +128,13 @@ void run(const std::string& label, od::db::Database& db, int jobs, int batch) {
 int main(int argc, char** argv) {
   int jobs = argc > 1 ? std::atoi(argv[1]) : 5000;
   int batch = argc > 2 ? std::atoi(argv[2]) : 1;
+  int submitters = argc > 3 ? std::max(1, std::atoi(argv[3])) : 4;
   auto dir =
       std::filesystem::temp_directory_path() / ("od-jobs-bench-" + od::crypto::random_token(6));
   std::filesystem::create_directories(dir);
   {
     auto db = od::db::Database::open("sqlite:" + (dir / "bench.db").string());
-    run("sqlite", *db, jobs, batch);
+    run("sqlite", *db, jobs, batch, submitters);
   }
   std::filesystem::remove_all(dir);
 
@@ -143,7 +148,7 @@ int main(int argc, char** argv) {
     url = url.substr(0, slash + 1) + name + (query == std::string::npos ? "" : url.substr(query));
     {
       auto db = od::db::Database::open(url);
-      run("postgres", *db, jobs, batch);
+      run("postgres", *db, jobs, batch, submitters);
     }
     admin->execute("DROP DATABASE " + name);
   }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <exception>
 
 namespace od::jobs {
 namespace {
@@ -83,6 +82,49 @@ int64_t retry_delay_ms(int attempt, double jitter) {
   return static_cast<int64_t>(std::llround(static_cast<double>(base) * jitter));
 }
 
+namespace {
+
+// PostgreSQL outside a transaction: each statement commits on its own, as a db_.execute() would.
+class AutocommitSession final : public db::Session {
+ public:
+  explicit AutocommitSession(db::Database& db) : db_(db) {}
+  db::Result exec(std::string_view sql, const db::Params& params) override {
+    return db_.execute(sql, params);
+  }
+
+ private:
+  db::Database& db_;
+};
+
+// NOTIFY in the inserting transaction is delivered only once the jobs are committed; it wakes the
+// workers of every node (see PgWakeup).
+std::string closing_sql(const db::Database& db) {
+  return db.dialect() == db::Dialect::Postgres ? "SELECT pg_notify('jobs', '')" : "";
+}
+
+}  // namespace
+
+JobStore::JobStore(db::Database& db) : db_(db), combiner_(db, kMaxWriteBatch, closing_sql(db)) {}
+
+void JobStore::write(const std::function<void(db::Session&)>& body) {
+  if (db_.dialect() == db::Dialect::Sqlite) return combiner_.run(body);
+  AutocommitSession session(db_);
+  body(session);
+}
+
+void JobStore::write_atomically(const std::function<void(db::Session&)>& body) {
+  // A combined write is atomic on its own (a savepoint, or the whole transaction).
+  if (db_.dialect() == db::Dialect::Sqlite) return combiner_.run(body);
+  db_.transaction(body);
+}
+
+db::Result JobStore::write_statement(std::string_view sql, const db::Params& params) {
+  if (db_.dialect() != db::Dialect::Sqlite) return db_.execute(sql, params);
+  db::Result result;
+  combiner_.run([&](db::Session& s) { result = s.exec(sql, params); });
+  return result;
+}
+
 // One job's INSERT; false when its idempotency key is taken (the only unique key a new job can
 // meet: ids are fresh).
 bool JobStore::insert_row(db::Session& s, const Job& j) {
@@ -97,58 +139,12 @@ bool JobStore::insert_row(db::Session& s, const Job& j) {
              .affected_rows > 0;
 }
 
-// Inserts `batch` in one transaction. On PostgreSQL it also notifies the workers of every node
-// (see PgWakeup); NOTIFY in the transaction is delivered only when the jobs are committed.
-void JobStore::insert_batch(std::vector<PendingInsert*>& batch) {
-  db_.transaction([&](db::Session& s) {
-    for (auto* pending : batch) pending->inserted = insert_row(s, *pending->job);
-    if (db_.dialect() == db::Dialect::Postgres) s.exec("SELECT pg_notify('jobs', '')");
-  });
-}
-
 bool JobStore::insert(const Job& j) {
-  // Group commit: submits that arrive while another's transaction commits are inserted together
-  // in the next one, so N concurrent submits cost one commit (one fsync on SQLite) rather than N.
-  // Each caller returns only after the transaction holding its job committed: nothing is
-  // acknowledged before it is durable.
-  PendingInsert mine;
-  mine.job = &j;
-  std::unique_lock lock(insert_mutex_);
-  insert_queue_.push_back(&mine);
-  insert_changed_.wait(lock, [&] { return mine.done || !insert_leader_; });
-  if (!mine.done) {
-    // This caller commits for everyone queued so far (itself included).
-    insert_leader_ = true;
-    std::vector<PendingInsert*> batch = {&mine};
-    auto& queue = insert_queue_;
-    queue.erase(std::find(queue.begin(), queue.end(), &mine));
-    auto take = static_cast<std::ptrdiff_t>(std::min(queue.size(), kMaxInsertBatch - 1));
-    batch.insert(batch.end(), queue.begin(), queue.begin() + take);
-    queue.erase(queue.begin(), queue.begin() + take);
-    lock.unlock();
-    try {
-      insert_batch(batch);
-    } catch (...) {
-      // One bad row (say, its owner was just deleted) must not fail the others: each is retried
-      // alone and keeps its own outcome.
-      for (auto* pending : batch) {
-        try {
-          db_.transaction([&](db::Session& s) {
-            pending->inserted = insert_row(s, *pending->job);
-            if (db_.dialect() == db::Dialect::Postgres) s.exec("SELECT pg_notify('jobs', '')");
-          });
-        } catch (...) {
-          pending->error = std::current_exception();
-        }
-      }
-    }
-    lock.lock();
-    for (auto* pending : batch) pending->done = true;
-    insert_leader_ = false;
-    insert_changed_.notify_all();
-  }
-  if (mine.error) std::rethrow_exception(mine.error);
-  return mine.inserted;
+  // Combined on both drivers: submits that arrive while another batch commits are inserted
+  // together in the next transaction (and on PostgreSQL share one NOTIFY).
+  bool inserted = false;
+  combiner_.run([&](db::Session& s) { inserted = insert_row(s, j); });
+  return inserted;
 }
 
 std::optional<Job> JobStore::find(const std::string& id) {
@@ -237,7 +233,7 @@ std::vector<Job> JobStore::claim(const std::string& worker, const std::vector<st
   db::Params params;
   std::string sql = claim_sql(worker, types, limit, now, lease_ms, params);
   if (sql.empty()) return {};
-  return in_run_order(all_jobs(db_.execute(sql, params)));
+  return in_run_order(all_jobs(write_statement(sql, params)));
 }
 
 JobStore::Completion JobStore::complete_and_claim(const std::string& id, const std::string& worker,
@@ -247,8 +243,9 @@ JobStore::Completion JobStore::complete_and_claim(const std::string& id, const s
   Completion out;
   db::Params params;
   std::string claim = claim_sql(worker, types, limit, now, lease_ms, params);
-  db_.transaction([&](db::Session& s) {
-    out.completed = s.exec(kCompleteSql, {id, worker, result.dump(), now}).affected_rows > 0;
+  std::string result_text = result.dump();
+  write_atomically([&](db::Session& s) {
+    out.completed = s.exec(kCompleteSql, {id, worker, result_text, now}).affected_rows > 0;
     if (!claim.empty()) out.next = in_run_order(all_jobs(s.exec(claim, params)));
   });
   return out;
@@ -257,10 +254,10 @@ JobStore::Completion JobStore::complete_and_claim(const std::string& id, const s
 LeaseState JobStore::heartbeat(const std::string& id, const std::string& worker, int64_t now,
                                int64_t lease_ms) {
   return lease_state(
-      db_.execute("UPDATE jobs SET heartbeat_at = $3, lease_expires_at = $4 "
-                  "WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING "
-                  "cancel_requested, event_seq",
-                  {id, worker, now, now + lease_ms}));
+      write_statement("UPDATE jobs SET heartbeat_at = $3, lease_expires_at = $4 "
+                      "WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING "
+                      "cancel_requested, event_seq",
+                      {id, worker, now, now + lease_ms}));
 }
 
 bool JobStore::cancel_requested(const std::string& id) {
@@ -271,23 +268,23 @@ bool JobStore::cancel_requested(const std::string& id) {
 LeaseState JobStore::progress(const std::string& id, const std::string& worker, int percent,
                               const std::string& message, int64_t now, int64_t lease_ms) {
   return lease_state(
-      db_.execute("UPDATE jobs SET progress = $3, progress_message = $4, heartbeat_at = $5, "
-                  "lease_expires_at = $6, event_seq = event_seq + 1 "
-                  "WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING "
-                  "cancel_requested, event_seq",
-                  {id, worker, std::clamp(percent, 0, 100), message, now, now + lease_ms}));
+      write_statement("UPDATE jobs SET progress = $3, progress_message = $4, heartbeat_at = $5, "
+                      "lease_expires_at = $6, event_seq = event_seq + 1 "
+                      "WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING "
+                      "cancel_requested, event_seq",
+                      {id, worker, std::clamp(percent, 0, 100), message, now, now + lease_ms}));
 }
 
 bool JobStore::complete(const std::string& id, const std::string& worker,
                         const nlohmann::json& result, int64_t now) {
-  return db_.execute(kCompleteSql, {id, worker, result.dump(), now}).affected_rows > 0;
+  return write_statement(kCompleteSql, {id, worker, result.dump(), now}).affected_rows > 0;
 }
 
 std::optional<Job> JobStore::fail(const std::string& id, const std::string& worker,
                                   const std::string& code, const std::string& message,
                                   bool retryable, int64_t now, double jitter) {
   std::optional<Job> out;
-  db_.transaction([&](db::Session& s) {
+  write_atomically([&](db::Session& s) {
     auto current = s.exec(
         "SELECT attempts, max_attempts FROM jobs WHERE id = $1 AND lease_owner = $2 AND "
         "status = 'running'" +
@@ -318,66 +315,71 @@ std::optional<Job> JobStore::fail(const std::string& id, const std::string& work
 }
 
 bool JobStore::finish_canceled(const std::string& id, const std::string& worker, int64_t now) {
-  return db_.execute(
-                "UPDATE jobs SET status = 'canceled', finished_at = $3, lease_owner = NULL, "
-                "lease_expires_at = NULL, event_seq = event_seq + 1 "
-                "WHERE id = $1 AND lease_owner = $2 AND status = 'running'",
-                {id, worker, now})
+  return write_statement(
+             "UPDATE jobs SET status = 'canceled', finished_at = $3, lease_owner = NULL, "
+             "lease_expires_at = NULL, event_seq = event_seq + 1 "
+             "WHERE id = $1 AND lease_owner = $2 AND status = 'running'",
+             {id, worker, now})
              .affected_rows > 0;
 }
 
 bool JobStore::release(const std::string& id, const std::string& worker) {
-  return db_.execute(
-                "UPDATE jobs SET status = 'queued', attempts = attempts - 1, lease_owner = NULL, "
-                "lease_expires_at = NULL, event_seq = event_seq + 1 "
-                "WHERE id = $1 AND lease_owner = $2 AND status = 'running'",
-                {id, worker})
+  return write_statement(
+             "UPDATE jobs SET status = 'queued', attempts = attempts - 1, lease_owner = NULL, "
+             "lease_expires_at = NULL, event_seq = event_seq + 1 "
+             "WHERE id = $1 AND lease_owner = $2 AND status = 'running'",
+             {id, worker})
              .affected_rows > 0;
 }
 
 std::vector<Job> JobStore::requeue_expired(int64_t now) {
   // A job its owner asked to cancel stays canceled; one whose last attempt's worker vanished is
   // dead-lettered rather than run again.
-  auto canceled = all_jobs(
-      db_.execute("UPDATE jobs SET status = 'canceled', finished_at = $1, lease_owner = NULL, "
-                  "lease_expires_at = NULL, event_seq = event_seq + 1 "
-                  "WHERE status = 'running' AND lease_expires_at < $1 AND cancel_requested = 1" +
-                      returning(),
-                  {now}));
-  auto failed = all_jobs(db_.execute(
-      "UPDATE jobs SET status = 'failed', error_code = 'lease_expired', "
-      "error_message = 'The worker running the job stopped responding.', finished_at = $1, "
-      "lease_owner = NULL, lease_expires_at = NULL, event_seq = event_seq + 1 "
-      "WHERE status = 'running' AND lease_expires_at < $1 AND attempts >= max_attempts" +
-          returning(),
-      {now}));
-  auto requeued =
-      all_jobs(db_.execute("UPDATE jobs SET status = 'queued', run_after = $1, lease_owner = NULL, "
-                           "lease_expires_at = NULL, event_seq = event_seq + 1 "
-                           "WHERE status = 'running' AND lease_expires_at < $1" +
-                               returning(),
-                           {now}));
-  canceled.insert(canceled.end(), failed.begin(), failed.end());
-  canceled.insert(canceled.end(), requeued.begin(), requeued.end());
-  return canceled;
+  std::vector<Job> changed;
+  write([&](db::Session& s) {
+    changed = all_jobs(
+        s.exec("UPDATE jobs SET status = 'canceled', finished_at = $1, lease_owner = NULL, "
+               "lease_expires_at = NULL, event_seq = event_seq + 1 "
+               "WHERE status = 'running' AND lease_expires_at < $1 AND cancel_requested = 1" +
+                   returning(),
+               {now}));
+    auto failed = all_jobs(s.exec(
+        "UPDATE jobs SET status = 'failed', error_code = 'lease_expired', "
+        "error_message = 'The worker running the job stopped responding.', finished_at = $1, "
+        "lease_owner = NULL, lease_expires_at = NULL, event_seq = event_seq + 1 "
+        "WHERE status = 'running' AND lease_expires_at < $1 AND attempts >= max_attempts" +
+            returning(),
+        {now}));
+    auto requeued =
+        all_jobs(s.exec("UPDATE jobs SET status = 'queued', run_after = $1, lease_owner = NULL, "
+                        "lease_expires_at = NULL, event_seq = event_seq + 1 "
+                        "WHERE status = 'running' AND lease_expires_at < $1" +
+                            returning(),
+                        {now}));
+    changed.insert(changed.end(), failed.begin(), failed.end());
+    changed.insert(changed.end(), requeued.begin(), requeued.end());
+  });
+  return changed;
 }
 
 std::optional<Job> JobStore::cancel(const std::string& id, int64_t now) {
   // Two guarded statements, each a no-op unless the job is in the state it expects; whichever
   // applies (if any) wins, and a job finishing in between is simply left final.
-  auto queued = db_.execute(
-      "UPDATE jobs SET status = 'canceled', cancel_requested = 1, finished_at = $2, "
-      "event_seq = event_seq + 1 WHERE id = $1 AND status = 'queued'" +
-          returning(),
-      {id, now});
-  if (!queued.empty()) return first_job(queued);
-  auto running = db_.execute(
-      "UPDATE jobs SET cancel_requested = 1, event_seq = event_seq + 1 "
-      "WHERE id = $1 AND status = 'running' AND cancel_requested = 0" +
-          returning(),
-      {id});
-  if (!running.empty()) return first_job(running);
-  return find(id);
+  std::optional<Job> changed;
+  write([&](db::Session& s) {
+    changed = first_job(
+        s.exec("UPDATE jobs SET status = 'canceled', cancel_requested = 1, finished_at = $2, "
+               "event_seq = event_seq + 1 WHERE id = $1 AND status = 'queued'" +
+                   returning(),
+               {id, now}));
+    if (changed) return;
+    changed =
+        first_job(s.exec("UPDATE jobs SET cancel_requested = 1, event_seq = event_seq + 1 "
+                         "WHERE id = $1 AND status = 'running' AND cancel_requested = 0" +
+                             returning(),
+                         {id}));
+  });
+  return changed ? changed : find(id);
 }
 
 }  // namespace od::jobs

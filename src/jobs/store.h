@@ -5,17 +5,21 @@
 // Times are explicit `now` parameters (Unix ms): tests drive retries and lease expiry without
 // waiting. Claiming differs per driver: PostgreSQL skips rows other workers hold
 // (FOR UPDATE SKIP LOCKED); SQLite has one writer, so a single UPDATE ... RETURNING is exclusive.
+//
+// Commits differ per driver too. SQLite: every write (insert, claim, complete, heartbeat, ...)
+// goes through one WriteCombiner, so the submits and worker updates waiting at the same moment
+// share one transaction and one fsync. PostgreSQL has concurrent writers and cheap commits: only
+// inserts are combined (one NOTIFY per batch); the other writes commit on their own.
 #pragma once
 
-#include <condition_variable>
-#include <exception>
-#include <mutex>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "db/database.h"
 #include "jobs/job.h"
+#include "jobs/write_combiner.h"
 
 namespace od::jobs {
 
@@ -41,10 +45,10 @@ int64_t retry_delay_ms(int attempt, double jitter);
 
 class JobStore {
  public:
-  explicit JobStore(db::Database& db) : db_(db) {}
+  explicit JobStore(db::Database& db);
 
   // False when the owner already has a job with this idempotency key (nothing is written).
-  // Concurrent inserts are committed together (group commit); each returns once its job is.
+  // Concurrent writes are committed together (group commit); each returns once its job is.
   bool insert(const Job& job);
   std::optional<Job> find(const std::string& id);
   std::optional<Job> find_by_key(const std::string& owner_id, const std::string& key);
@@ -56,6 +60,8 @@ class JobStore {
   std::vector<Job> list(const ListFilter& filter);
   // Jobs in one status across all owners (the queue-depth gauges).
   int64_t count_by_status(const std::string& status);
+  // Transactions the write combiner committed so far (commits per job, for the benchmark).
+  size_t combined_commits() const { return combiner_.batches_committed(); }
 
   // Leases up to `limit` queued jobs of `types` whose run_after has come, highest priority first,
   // to `worker` until now + lease_ms. Each job is returned to exactly one caller.
@@ -100,24 +106,20 @@ class JobStore {
   std::optional<Job> cancel(const std::string& id, int64_t now);
 
  private:
-  struct PendingInsert {
-    const Job* job = nullptr;
-    bool done = false;
-    bool inserted = false;
-    std::exception_ptr error;
-  };
-  static constexpr size_t kMaxInsertBatch = 64;
+  static constexpr size_t kMaxWriteBatch = 128;
 
+  // Runs a write whose statements may commit one by one (each is guarded by the state it
+  // expects); on SQLite it joins the combined transaction.
+  void write(const std::function<void(db::Session&)>& body);
+  // Runs a write whose statements must commit together.
+  void write_atomically(const std::function<void(db::Session&)>& body);
+  db::Result write_statement(std::string_view sql, const db::Params& params);
   bool insert_row(db::Session& s, const Job& job);
-  void insert_batch(std::vector<PendingInsert*>& batch);
   std::string claim_sql(const std::string& worker, const std::vector<std::string>& types, int limit,
                         int64_t now, int64_t lease_ms, db::Params& params);
 
   db::Database& db_;
-  std::mutex insert_mutex_;
-  std::condition_variable insert_changed_;
-  std::vector<PendingInsert*> insert_queue_;
-  bool insert_leader_ = false;  // a caller is committing a batch now
+  WriteCombiner combiner_;
 };
 
 }  // namespace od::jobs

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -157,6 +159,125 @@ TEST_P(JobStoreTest, ConcurrentInsertsKeepTheirOwnOutcomes) {
   EXPECT_EQ(refused.load(), keyed - distinct_keys);
   EXPECT_EQ(inserted.load(), kThreads * kPerThread - refused.load());
   EXPECT_EQ(db().query("SELECT COUNT(*) FROM jobs").rows.front().integer(0), inserted.load());
+}
+
+TEST_P(JobStoreTest, MixedConcurrentWritesRunEveryJobToOneFinalStateOnce) {
+  // Submitters, workers (claim, heartbeat, progress, retryable failure, complete,
+  // complete-and-claim, finish after a cancel) and a canceller all write at once; on SQLite they
+  // share combined transactions. Every job must end done or canceled, be completed at most once,
+  // and never be completed after it was canceled while queued.
+  constexpr int kSubmitters = 4, kPerSubmitter = 100, kWorkers = 4;
+  constexpr int kJobs = kSubmitters * kPerSubmitter;
+  constexpr int64_t kNow = 1'000'000;  // workers' clock: retries (run_after ~1 s) are due at once
+  std::mutex mutex;
+  std::vector<std::string> ids;            // submitted, in order
+  std::map<std::string, int> completions;  // successful complete() per job
+  std::set<std::string> canceled_queued, finished_canceled;
+  std::atomic<int> submitters_left{kSubmitters};
+
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kSubmitters; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerSubmitter; ++i) {
+        Job job = make_job("u1", {{"t", t}, {"i", i}}, 0);
+        EXPECT_TRUE(store().insert(job));
+        std::lock_guard lock(mutex);
+        ids.push_back(job.id);
+      }
+      --submitters_left;
+    });
+  }
+  threads.emplace_back([&] {  // cancels every seventh job, queued or running
+    for (size_t next = 0;;) {
+      bool submitting = submitters_left > 0;
+      std::string id;
+      {
+        std::lock_guard lock(mutex);
+        if (next < ids.size()) id = ids[next++];
+      }
+      if (id.empty()) {
+        if (!submitting) return;  // every id was seen
+        std::this_thread::yield();
+        continue;
+      }
+      if (std::hash<std::string>{}(id) % 7 != 0) continue;
+      auto after = store().cancel(id, kNow);
+      ASSERT_TRUE(after);
+      if (after->status == kCanceled) {
+        std::lock_guard lock(mutex);
+        canceled_queued.insert(id);
+      }
+    }
+  });
+  auto unfinished = [&] {
+    return db()
+        .query("SELECT COUNT(*) FROM jobs WHERE status IN ('queued', 'running')")
+        .rows.front()
+        .integer(0);
+  };
+  for (int w = 0; w < kWorkers; ++w) {
+    threads.emplace_back([&, w] {
+      std::string worker = "w" + std::to_string(w);
+      std::vector<Job> jobs;
+      while (true) {
+        if (jobs.empty()) jobs = store().claim(worker, kTypes, 2, kNow, 60000);
+        if (jobs.empty()) {
+          if (submitters_left == 0 && unfinished() == 0) return;
+          // Poll interval while the other workers finish (each claim is a commit).
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+          continue;
+        }
+        std::vector<Job> next;
+        for (size_t i = 0; i < jobs.size(); ++i) {
+          const Job& job = jobs[i];
+          ASSERT_TRUE(store().heartbeat(job.id, worker, kNow, 60000).held);
+          LeaseState state = store().progress(job.id, worker, 50, "half", kNow, 60000);
+          ASSERT_TRUE(state.held);
+          if (state.cancel_requested) {
+            EXPECT_TRUE(store().finish_canceled(job.id, worker, kNow));
+            std::lock_guard lock(mutex);
+            finished_canceled.insert(job.id);
+            continue;
+          }
+          if (job.input.value("i", 0) % 5 == 0 && job.attempts == 1) {
+            auto failed = store().fail(job.id, worker, "flaky", "try again", true, 0, 1.0);
+            ASSERT_TRUE(failed);
+            EXPECT_EQ(failed->status, kQueued);
+            continue;
+          }
+          bool completed;
+          if (i + 1 == jobs.size()) {
+            auto outcome =
+                store().complete_and_claim(job.id, worker, {{"ok", true}}, kNow, kTypes, 2, 60000);
+            completed = outcome.completed;
+            next = std::move(outcome.next);
+          } else {
+            completed = store().complete(job.id, worker, {{"ok", true}}, kNow);
+          }
+          EXPECT_TRUE(completed);
+          std::lock_guard lock(mutex);
+          ++completions[job.id];
+        }
+        jobs = std::move(next);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+
+  ASSERT_EQ(ids.size(), static_cast<size_t>(kJobs));
+  for (const auto& id : ids) {
+    auto job = store().find(id);
+    ASSERT_TRUE(job);
+    int completed = completions.count(id) ? completions[id] : 0;
+    if (job->status == kDone) {
+      EXPECT_EQ(completed, 1) << id;
+      EXPECT_EQ(job->attempts, job->input.value("i", 0) % 5 == 0 ? 2 : 1) << id;
+    } else {
+      EXPECT_EQ(job->status, kCanceled) << id;
+      EXPECT_EQ(completed, 0) << id;
+      EXPECT_TRUE(canceled_queued.count(id) + finished_canceled.count(id) == 1) << id;
+    }
+  }
 }
 
 TEST_P(JobStoreTest, ClaimsByPriorityOnlyDueJobsOfTheGivenTypes) {

@@ -1,0 +1,130 @@
+// The write combiner on both drivers: writes that wait while a batch commits are committed
+// together in the next transaction, each keeps its own outcome (one that throws is undone alone),
+// and every caller returns only once its write is committed.
+#include "jobs/write_combiner.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "support/databases.h"
+
+namespace od::jobs {
+namespace {
+
+class WriteCombinerTest : public od::testing::DatabaseTest {
+ protected:
+  static void add_user(db::Session& s, const std::string& id) {
+    s.exec("INSERT INTO users (id, email, created_at, updated_at) VALUES ($1, $2, 0, 0)",
+           {id, id + "@example.com"});
+  }
+  int64_t users_named(const std::string& id) {
+    return db().query("SELECT COUNT(*) FROM users WHERE id = $1", {id}).rows.front().integer(0);
+  }
+  // Polls `done` until it holds or 10 s have passed.
+  static bool eventually(const std::function<bool()>& done) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!done()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return true;
+  }
+};
+
+TEST_P(WriteCombinerTest, WritesWaitingForABatchShareTheNextCommitAndKeepTheirOwnOutcome) {
+  WriteCombiner combiner(db(), 64);
+  std::promise<void> first_started, release_first;
+  auto first_may_finish = release_first.get_future().share();
+  // The first write holds its batch open until three more writes are queued behind it.
+  auto first = std::async(std::launch::async, [&] {
+    combiner.run([&](db::Session& s) {
+      add_user(s, "first");
+      first_started.set_value();
+      first_may_finish.wait();
+    });
+  });
+  first_started.get_future().wait();  // its batch is being committed: later writes must queue
+  std::vector<std::future<void>> queued;
+  queued.push_back(std::async(
+      std::launch::async, [&] { combiner.run([&](db::Session& s) { add_user(s, "kept1"); }); }));
+  queued.push_back(std::async(std::launch::async, [&] {
+    combiner.run([&](db::Session& s) {
+      add_user(s, "undone");
+      throw std::runtime_error("this write fails after its insert");
+    });
+  }));
+  queued.push_back(std::async(
+      std::launch::async, [&] { combiner.run([&](db::Session& s) { add_user(s, "kept2"); }); }));
+  bool all_queued = eventually([&] { return combiner.waiting() == 3; });
+  EXPECT_EQ(users_named("kept1"), 0) << "nothing is visible before its batch commits";
+  release_first.set_value();  // before any assertion may return: the threads wait for it
+  ASSERT_TRUE(all_queued);
+  first.get();
+  queued[0].get();
+  EXPECT_THROW(queued[1].get(), std::runtime_error);
+  queued[2].get();
+
+  EXPECT_EQ(combiner.batches_committed(), 2u) << "the first write alone, then the three together";
+  EXPECT_EQ(users_named("first"), 1);
+  EXPECT_EQ(users_named("kept1"), 1);
+  EXPECT_EQ(users_named("kept2"), 1);
+  EXPECT_EQ(users_named("undone"), 0) << "the failed write is rolled back alone";
+}
+
+TEST_P(WriteCombinerTest, ADatabaseErrorFailsOnlyItsOwnWrite) {
+  WriteCombiner combiner(db(), 64);
+  std::promise<void> first_started, release_first;
+  auto first_may_finish = release_first.get_future().share();
+  auto first = std::async(std::launch::async, [&] {
+    combiner.run([&](db::Session& s) {
+      add_user(s, "taken");
+      first_started.set_value();
+      first_may_finish.wait();
+    });
+  });
+  first_started.get_future().wait();
+  // A duplicate key: on PostgreSQL this aborts the transaction unless its savepoint is undone.
+  auto duplicate = std::async(std::launch::async,
+                              [&] { combiner.run([&](db::Session& s) { add_user(s, "taken"); }); });
+  auto after = std::async(std::launch::async,
+                          [&] { combiner.run([&](db::Session& s) { add_user(s, "after"); }); });
+  bool all_queued = eventually([&] { return combiner.waiting() == 2; });
+  release_first.set_value();
+  ASSERT_TRUE(all_queued);
+  first.get();
+  EXPECT_THROW(duplicate.get(), db::Error);
+  after.get();
+  EXPECT_EQ(users_named("taken"), 1);
+  EXPECT_EQ(users_named("after"), 1);
+}
+
+TEST_P(WriteCombinerTest, ManyThreadsEachSeeTheirWriteCommittedOnReturn) {
+  WriteCombiner combiner(db(), 16);
+  constexpr int kThreads = 8, kEach = 40;
+  std::atomic<int> missing{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        std::string id = "u" + std::to_string(t) + "-" + std::to_string(i);
+        combiner.run([&](db::Session& s) { add_user(s, id); });
+        // Read on another connection: only committed rows are visible there.
+        if (users_named(id) != 1) ++missing;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(missing.load(), 0);
+  EXPECT_EQ(db().query("SELECT COUNT(*) FROM users").rows.front().integer(0), kThreads * kEach);
+}
+
+OD_INSTANTIATE_DATABASE_TEST(WriteCombinerTest);
+
+}  // namespace
+}  // namespace od::jobs
