@@ -264,12 +264,14 @@ void Application::build_jobs() {
   if (db_->dialect() == db::Dialect::Postgres) {
     job_wakeup_ = std::make_unique<jobs::PgWakeup>(config_.database_url(), wake_all);
   }
+  // Every process reaps, with or without in-process workers: external workers' jobs too.
+  const int64_t lease_ms = int64_t{config_.job_lease_seconds} * 1000;
+  job_reaper_ = std::make_unique<jobs::LeaseReaper>(
+      *jobs_, std::chrono::milliseconds(std::clamp<int64_t>(lease_ms / 4, 100, 5000)), wake_all);
   if (config_.job_workers > 0) {
     jobs::WorkerOptions options;
     options.threads = config_.job_workers;
-    options.lease_ms = int64_t{config_.job_lease_seconds} * 1000;
-    options.reap_interval =
-        std::chrono::milliseconds(std::clamp<int64_t>(options.lease_ms / 4, 100, 5000));
+    options.lease_ms = lease_ms;
     options.idle_wait = std::chrono::milliseconds(config_.job_poll_ms);
     job_workers_ = std::make_unique<jobs::JobWorkers>(*jobs_, options);
   }
@@ -493,6 +495,7 @@ int Application::serve() {
 
 void Application::start_job_runners() {
   if (job_workers_) job_workers_->start();
+  job_reaper_->start();
   if (job_wakeup_) job_wakeup_->start();
   webhooks_->start();
 }
@@ -506,6 +509,7 @@ void Application::stop_job_runners() {
   if (ai_provider_) ai_provider_->interrupt();
   if (job_wakeup_) job_wakeup_->stop();
   if (job_workers_) job_workers_->stop();
+  job_reaper_->stop();
   webhooks_->stop();
 }
 

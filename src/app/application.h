@@ -24,6 +24,7 @@
 #include "events/sse_hub.h"
 #include "http/router.h"
 #include "jobs/external_workers.h"
+#include "jobs/lease_reaper.h"
 #include "jobs/pg_wakeup.h"
 #include "jobs/service.h"
 #include "jobs/webhooks.h"
@@ -110,6 +111,8 @@ class Application {
   std::unique_ptr<jobs::ExternalWorkers> external_workers_;
   // After jobs_ (destroyed before it), so no worker outlives the service it runs jobs for.
   std::unique_ptr<jobs::JobWorkers> job_workers_;
+  // Returns expired leases (in-process and external workers) to the queue; wakes both.
+  std::unique_ptr<jobs::LeaseReaper> job_reaper_;
   // PostgreSQL only: wakes job_workers_ and external workers' long polls on submits from any
   // node (destroyed before them).
   std::unique_ptr<jobs::PgWakeup> job_wakeup_;

@@ -99,7 +99,6 @@ void JobWorkers::start() {
     std::string id = node_id_ + "/" + std::to_string(i);
     threads_.emplace_back([this, id] { work(id); });
   }
-  threads_.emplace_back([this] { reap(); });
 }
 
 void JobWorkers::stop() {
@@ -110,7 +109,6 @@ void JobWorkers::stop() {
     threads.swap(threads_);
   }
   changed_.notify_all();
-  reaper_.notify_all();
   for (auto& thread : threads) thread.join();
 }
 
@@ -225,26 +223,6 @@ void JobWorkers::run_job(const std::string& worker_id, Job job, std::vector<Job>
                                now, draw_jitter())) {
     service_.announce(*failed);
     if (failed->status == kQueued) wake();
-  }
-}
-
-void JobWorkers::reap() {
-  std::unique_lock lock(mutex_);
-  while (!reaper_.wait_for(lock, options_.reap_interval, [this] { return stopping_; })) {
-    lock.unlock();
-    try {
-      auto changed = service_.store().requeue_expired(now_ms());
-      for (const auto& job : changed) service_.announce(job);
-      if (!changed.empty()) {
-        log::info("requeued jobs with expired leases", {{"count", changed.size()}});
-        std::lock_guard relock(mutex_);
-        wakeups_ += changed.size();
-      }
-      if (!changed.empty()) changed_.notify_all();
-    } catch (const std::exception& e) {
-      log::warn("job reaper failed", {{"error", e.what()}});
-    }
-    lock.lock();
   }
 }
 

@@ -1,6 +1,6 @@
 // The in-process worker pool: threads that claim jobs of the registered types, run their
-// handlers and record the outcome, plus a reaper that returns jobs of vanished workers (expired
-// leases) to the queue.
+// handlers and record the outcome. Jobs of vanished workers (expired leases) go back to the queue
+// through jobs/lease_reaper.h, which runs whether or not this pool does.
 //
 // Wake-up: a submit signals a condition variable through wake(), so an idle worker starts at once
 // without polling; on PostgreSQL PgWakeup calls wake() for submits on other nodes too. Jobs that
@@ -28,7 +28,6 @@ struct WorkerOptions {
   int batch = 1;             // jobs claimed per round trip
   int64_t lease_ms = 30000;  // a worker silent this long is presumed dead
   std::chrono::milliseconds idle_wait{1000};
-  std::chrono::milliseconds reap_interval{1000};
 };
 
 class JobWorkers {
@@ -48,7 +47,6 @@ class JobWorkers {
   // Runs one claimed job and records its outcome. With `claim_next`, a successful job is
   // completed together with claiming the worker's next jobs (one commit), which land there.
   void run_job(const std::string& worker_id, Job job, std::vector<Job>* claim_next);
-  void reap();
 
   JobsService& service_;
   const WorkerOptions options_;
@@ -57,7 +55,6 @@ class JobWorkers {
 
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::condition_variable reaper_;  // apart from changed_, so a wake() never lands on the reaper
   uint64_t wakeups_ = 0;  // bumped by wake(): a worker that saw no work waits for a new value
   bool stopping_ = false;
   std::vector<std::thread> threads_;

@@ -384,6 +384,55 @@ TEST_P(JobStoreTest, ExpiredLeaseOnTheLastAttemptDeadLetters) {
   EXPECT_EQ(changed[0].error_code, "lease_expired");
 }
 
+TEST_P(JobStoreTest, OneReapRoundCancelsDeadLettersAndRequeuesEachExpiredJobOnce) {
+  Job cancel_me = make_job(), last_try = make_job(), again = make_job(), alive = make_job();
+  last_try.max_attempts = 1;
+  for (Job* job : {&cancel_me, &last_try, &again, &alive}) submitted(*job);
+  ASSERT_EQ(store().claim("a", kTypes, 4, 0, 100).size(), 4u);
+  store().cancel(cancel_me.id, 10);
+  EXPECT_TRUE(store().heartbeat(alive.id, "a", 90, 100).held);  // expires at 190
+  auto changed = store().requeue_expired(150);
+  ASSERT_EQ(changed.size(), 3u);
+  std::map<std::string, std::string> status;
+  for (const auto& job : changed) status[job.id] = job.status;
+  EXPECT_EQ(status[cancel_me.id], kCanceled);
+  EXPECT_EQ(status[last_try.id], kFailed);
+  EXPECT_EQ(status[again.id], kQueued);
+  EXPECT_EQ(store().find(last_try.id)->error_code, "lease_expired");
+  EXPECT_EQ(store().find(again.id)->error_code, "");
+  EXPECT_EQ(store().find(again.id)->run_after, 150);
+  EXPECT_EQ(store().find(cancel_me.id)->finished_at, 150);
+  EXPECT_EQ(store().find(alive.id)->status, kRunning);
+  // A second reaper (another node) finds nothing left to change.
+  EXPECT_TRUE(store().requeue_expired(160).empty());
+}
+
+TEST_P(JobStoreTest, ConcurrentReapersChangeEachExpiredJobExactlyOnce) {
+  constexpr int kJobs = 40;
+  std::set<std::string> ids;
+  for (int i = 0; i < kJobs; ++i) {
+    Job job = make_job();
+    submitted(job);
+    ids.insert(job.id);
+  }
+  ASSERT_EQ(store().claim("a", kTypes, kJobs, 0, 100).size(), size_t{kJobs});
+  std::mutex mutex;
+  std::vector<std::string> reaped;
+  std::vector<std::thread> nodes;
+  for (int node = 0; node < 4; ++node) {
+    nodes.emplace_back([&] {
+      for (int round = 0; round < 3; ++round) {
+        auto changed = store().requeue_expired(500);
+        std::lock_guard lock(mutex);
+        for (const auto& job : changed) reaped.push_back(job.id);
+      }
+    });
+  }
+  for (auto& node : nodes) node.join();
+  EXPECT_EQ(reaped.size(), size_t{kJobs});
+  EXPECT_EQ(std::set<std::string>(reaped.begin(), reaped.end()), ids);
+}
+
 TEST_P(JobStoreTest, ReleaseGivesTheAttemptBack) {
   Job job = make_job();
   submitted(job);
