@@ -24,6 +24,9 @@ struct Element {
   // An instance showing its component's tree: every id below it starts with "<id>;", which
   // lets the framework targets turn it into one shared component used with a node-id prop.
   bool expanded_instance = false;
+  // A hidden node drawn from a component: hidden by the `hidden` attribute instead of its class,
+  // so instances that differ only in what they show share classes (and framework components).
+  bool hidden_attribute = false;
   std::vector<Element> children;
 };
 

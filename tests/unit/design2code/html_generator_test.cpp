@@ -239,7 +239,7 @@ TEST(Design2CodeHtml, InstancesExpandWithPrefixedIdsWithinBounds) {
   json instance = {
       {"id", "i"}, {"type", "instance"}, {"componentId", "c"}, {"width", 10}, {"height", 10}};
   Files files = compile(json::array({component, frame("p", "Page", json::array({instance}))}));
-  EXPECT_TRUE(contains(files["index.html"], "data-node-id=\"i;dot\""));
+  EXPECT_TRUE(contains(files["index.html"], "data-node-id=\"Ii;dot\""));
 
   // Each level instances the next twice: 2^30 elements if expanded blindly.
   json levels = json::array();
