@@ -38,8 +38,8 @@ struct ElementTree {
   std::deque<Node> expanded;  // instances merged with their component; elements point here
 };
 
-// Throws InvalidDocument when options.frame names no top-level frame or instances expand beyond
-// the bounds. Deterministic, like every generator built on it.
+// Throws InvalidDocument when options.frame names no top-level frame or component, or instances
+// expand beyond the bounds. Deterministic, like every generator built on it.
 ElementTree build_element_tree(const Document& doc, const GenerateOptions& options);
 
 // Text and attribute values for HTML-like markup: & < > " ' as character references.

@@ -75,21 +75,15 @@ class Generator {
 
   ElementTree run() {
     std::vector<const Node*> pages;
-    for (const auto& node : doc_.children) {
-      if (node.type != NodeType::kFrame) continue;
-      if (options_.frame.empty() || node.id == options_.frame) pages.push_back(&node);
-    }
-    if (!options_.frame.empty() && pages.empty()) {
+    if (options_.frame.empty()) {
       for (const auto& node : doc_.children) {
-        if (node.type == NodeType::kFrame && node.name == options_.frame) {
-          pages.push_back(&node);
-          break;
-        }
+        if (node.type == NodeType::kFrame) pages.push_back(&node);
       }
-      if (pages.empty()) {
-        throw InvalidDocument(std::vector<Issue>{
-            {"", "no top-level frame has the id or name '" + options_.frame + "'"}});
-      }
+    } else if (const Node* page = named_page()) {
+      pages.push_back(page);
+    } else {
+      throw InvalidDocument(std::vector<Issue>{
+          {"", "no top-level frame or component has the id or name '" + options_.frame + "'"}});
     }
     ElementTree tree;
     std::vector<Element>& roots = tree.pages;
@@ -119,6 +113,21 @@ class Generator {
   }
 
  private:
+  // The page `--frame` names: a top-level frame by id, else by name; then a top-level component
+  // (a library component placed on the page outside any frame) the same way, compiled as a page
+  // of its own so it can be seen and measured.
+  const Node* named_page() const {
+    for (NodeType type : {NodeType::kFrame, NodeType::kComponent}) {
+      for (const auto& node : doc_.children) {
+        if (node.type == type && node.id == options_.frame) return &node;
+      }
+      for (const auto& node : doc_.children) {
+        if (node.type == type && node.name == options_.frame) return &node;
+      }
+    }
+    return nullptr;
+  }
+
   // An instance without children of its own shows its component: a copy of the component with
   // the instance's identity and placement.
   const Node& resolve(const Node& node) {
