@@ -15,8 +15,6 @@ namespace ji = json_input;
 namespace d2c = od::design2code;
 
 constexpr size_t kMaxBodyBytes = 2 << 20;
-// The document sits one level inside the body; a node level costs two JSON levels.
-constexpr int kMaxJsonDepth = 2 * 256 + 24;  // + the wrappers of Figma nodes responses
 
 nlohmann::json issues_json(const std::vector<d2c::Issue>& issues) {
   nlohmann::json list = nlohmann::json::array();
@@ -32,7 +30,7 @@ void register_design2code_routes(http::Router& router) {
       http::Method::Post, "/api/v1/design2code",
       [](http::Request& req) {
         auth::require_principal(req);
-        nlohmann::json body = ji::parse_object(req.body, kMaxJsonDepth);
+        nlohmann::json body = ji::parse_object(req.body, kMaxDesignBodyDepth);
         ji::reject_unknown_fields(body, {"document", "target", "frame"});
         std::string target = ji::string_field(body, "target", false, 1, 16).value_or("html");
         if (target != "html" && target != "react" && target != "vue") {

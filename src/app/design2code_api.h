@@ -7,6 +7,10 @@
 
 namespace od::app {
 
+// Nesting of a body (or job input) that carries a design as `document`: the document sits one
+// level inside, a node level costs two JSON levels, plus the wrappers of Figma nodes responses.
+inline constexpr int kMaxDesignBodyDepth = 2 * 256 + 24;
+
 void register_design2code_routes(http::Router& router);
 
 }  // namespace od::app

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "ai/generate.h"
+#include "app/design2code_api.h"
 #include "core/error.h"
 #include "core/json_input.h"
 #include "engines/design2code/design_input.h"
@@ -69,10 +70,20 @@ d2c::Files generate(const d2c::Document& doc, const Request& request) {
 
 void Design2CodeHandler::validate(const nlohmann::json& input) const {
   parse_request(input);
-  // A job with neither document nor projectId fails when it runs: the queue keeps projectId
-  // outside the input, so it is not visible here.
   if (input.contains("document")) load(input["document"]);
 }
+
+void Design2CodeHandler::validate_submission(const nlohmann::json& input,
+                                             const std::optional<std::string>& project_id) const {
+  validate(input);
+  if (!input.contains("document") && !project_id) {
+    throw ApiError(422, "document_required",
+                   "Give the design as input.document or submit the job with a projectId.",
+                   {{"field", "/input/document"}});
+  }
+}
+
+int Design2CodeHandler::max_input_depth() const { return kMaxDesignBodyDepth; }
 
 nlohmann::json Design2CodeHandler::design_of(jobs::JobContext& context) {
   const nlohmann::json& input = context.input();

@@ -23,6 +23,11 @@ class Design2CodeHandler : public jobs::JobHandler {
   std::string type() const override { return "design2code"; }
   nlohmann::json run(jobs::JobContext& context) override;
   void validate(const nlohmann::json& input) const override;
+  // Without a document the job needs a project to read it from: refused at submit otherwise.
+  void validate_submission(const nlohmann::json& input,
+                           const std::optional<std::string>& project_id) const override;
+  // The document's own bound (as POST /api/v1/design2code), not the small default of job inputs.
+  int max_input_depth() const override;
 
  private:
   // The document to compile: the inline one, else the job's project's designJson.

@@ -74,7 +74,8 @@ int main(int argc, char** argv) {
   d2c->add_option("design", d2c_args.input, "canvas document (.json)")->required();
   d2c->add_option("--target", d2c_args.target, "html, react or vue");
   d2c->add_option("-o,--output", d2c_args.output_dir, "directory to write")->required();
-  d2c->add_option("--frame", d2c_args.frame, "id or name of the top-level frame to compile");
+  d2c->add_option("--frame", d2c_args.frame,
+                  "id or name of the top-level frame (or component) to compile");
 
   od::app::Image2CodeArgs i2c_args;
   auto* i2c = cli.add_subcommand("image2code", "Turn a screenshot into a canvas document and code");

@@ -34,7 +34,8 @@ bool valid_type_name(const std::string& type) {
 }
 
 SubmitRequest parse_submit(const std::string& text) {
-  auto body = ji::parse_object(text);
+  // The envelope adds one level to the input; JobsService::submit applies each type's bound.
+  auto body = ji::parse_object(text, kMaxInputDepth + 1);
   ji::reject_unknown_fields(body, {"type", "input", "projectId", "idempotencyKey", "priority",
                                    "maxAttempts", "dedupe", "webhookUrl"});
   SubmitRequest in;

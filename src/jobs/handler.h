@@ -15,6 +15,11 @@
 
 namespace od::jobs {
 
+// Job input nesting: 63 levels (the submit body's 64 minus its envelope) unless a handler
+// allows more; no handler may allow more than kMaxInputDepth.
+inline constexpr int kDefaultInputDepth = 63;
+inline constexpr int kMaxInputDepth = 1024;
+
 // A running job as its handler sees it. Calls are cheap enough for a loop's every step, and they
 // are the job's heartbeat: a handler must call progress() or cancelled() at least every third of
 // the lease (--job-lease-seconds), or its job is presumed lost and run again elsewhere.
@@ -47,6 +52,16 @@ class JobHandler {
   // Checks an input at submit time, before anything is queued: throws a 4xx ApiError when the
   // input is wrong, so the caller learns at once instead of from a failed job.
   virtual void validate(const nlohmann::json& input) const {}
+  // The same check when it also depends on the job's project (e.g. an input that may leave out
+  // what the project supplies); by default the input alone decides.
+  virtual void validate_submission(const nlohmann::json& input,
+                                   const std::optional<std::string>& project_id) const {
+    validate(input);
+  }
+  // How deep the input object may nest (an object of scalars is 1). Most types take small
+  // inputs; a type whose input carries a document tree (design2code) allows more, up to
+  // kMaxInputDepth, so deep bodies are refused early for every other type.
+  virtual int max_input_depth() const { return kDefaultInputDepth; }
   // True for job types only the server queues (JobsService::enqueue), never clients.
   virtual bool internal() const { return false; }
 };

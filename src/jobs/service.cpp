@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/ids.h"
+#include "core/json_input.h"
 #include "core/time.h"
 
 namespace od::jobs {
@@ -69,7 +70,15 @@ Submitted JobsService::submit(const auth::Principal& caller, const SubmitRequest
     throw payload_too_large("The job input is larger than " +
                             std::to_string(config_.max_input_bytes) + " bytes.");
   }
-  if (handler) handler->validate(request.input);
+  // The body was parsed to kMaxInputDepth; each type's own bound applies here.
+  const int max_depth =
+      handler ? std::min(handler->max_input_depth(), kMaxInputDepth) : kDefaultInputDepth;
+  if (json_input::depth(request.input) > max_depth) {
+    throw validation_error(
+        "JSON nesting of 'input' is deeper than " + std::to_string(max_depth) + ".",
+        {{"field", "/input"}, {"maxDepth", max_depth}});
+  }
+  if (handler) handler->validate_submission(request.input, request.project_id);
   if (request.project_id) {
     if (!is_valid_id(*request.project_id)) throw not_found("project");
     if (project_check_) project_check_(caller, *request.project_id);

@@ -2,9 +2,16 @@
 // nodes (by data-node-id, in page coordinates), the boxes Chromium lays out, and the comparison
 // of the two within a tolerance.
 
+// Figma's name for node `id` of the component an instance `instance` shows: "I<instance>;<id>",
+// where ids already of that form ("I<a>;<b>") drop their "I", so nesting chains: I<a>;<b>;<c>.
+export function expandedId(instance, id) {
+  const core = (s) => (s.length > 1 && s.startsWith('I') && s.includes(';') ? s.slice(1) : s);
+  return `I${core(instance)};${core(id)}`;
+}
+
 // The boxes the design promises, by data-node-id, in page coordinates. Instances without
-// children of their own show their component's children, with ids "<instance id>;<child id>",
-// and with the instance's overrides of text and visibility.
+// children of their own show their component's children, with ids expandedId(instance, child),
+// and with the instance's overrides of text, visibility and geometry.
 export function expectedBoxes(doc, page) {
   const components = new Map();
   const collect = (n) => {
@@ -15,24 +22,27 @@ export function expectedBoxes(doc, page) {
   const out = [];
   // `overrides`: the enclosing instances' overrides still to apply here, by id below this level
   // ("<id>" for this level's nodes, "<nested instance id>;<id>" deeper), outer ones first.
-  const walk = (n, prefix, ox, oy, hidden, overrides = {}) => {
-    const id = prefix + n.id;
+  // `instance`: the id of the innermost expanded instance, null outside one.
+  const walk = (n, instance, ox, oy, hidden, overrides = {}) => {
+    const id = instance === null ? n.id : expandedId(instance, n.id);
     const own = overrides[n.id] ?? {};
-    const x = ox + (n.x || 0);
-    const y = oy + (n.y || 0);
+    const x = ox + (own.x ?? n.x ?? 0);
+    const y = oy + (own.y ?? n.y ?? 0);
+    const width = own.width ?? n.width;
+    const height = own.height ?? n.height;
     const isHidden = hidden || (own.visible ?? n.visible) === false;
     let text = null;
     if (n.type === 'text') {
       text = own.characters ??
              (n.text.runs ? n.text.runs.map((r) => r.text).join('') : (n.text.characters ?? ''));
     }
-    out.push({ id, name: n.name, x, y, width: n.width, height: n.height, hidden: isHidden, text });
+    out.push({ id, name: n.name, x, y, width, height, hidden: isHidden, text });
     let children = n.children || [];
-    let childPrefix = prefix;
+    let childInstance = instance;
     let childOverrides = {};
     if (n.type === 'instance' && children.length === 0 && components.has(n.componentId)) {
       children = components.get(n.componentId).children || [];
-      childPrefix = id + ';';
+      childInstance = id;
       // Keys handed down from outside ("<this id>;<rest>") win over this instance's own.
       childOverrides = { ...(n.overrides || {}) };
       for (const [key, value] of Object.entries(overrides)) {
@@ -44,9 +54,9 @@ export function expectedBoxes(doc, page) {
     } else {
       childOverrides = overrides;
     }
-    children.forEach((c) => walk(c, childPrefix, x, y, isHidden, childOverrides));
+    children.forEach((c) => walk(c, childInstance, x, y, isHidden, childOverrides));
   };
-  walk(page, '', -page.x || 0, -page.y || 0, false);
+  walk(page, null, -page.x || 0, -page.y || 0, false);
   return out;
 }
 

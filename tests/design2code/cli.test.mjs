@@ -46,7 +46,7 @@ test('refuses unknown frames, targets and missing files', () => {
   const input = join(corpus, '01-free-form.json');
   const frame = run(input, '-o', join(work, 'f'), '--frame', 'Nowhere');
   assert.equal(frame.status, 1);
-  assert.match(frame.stderr, /no top-level frame has the id or name 'Nowhere'/);
+  assert.match(frame.stderr, /no top-level frame or component has the id or name 'Nowhere'/);
   const target = run(input, '-o', join(work, 't'), '--target', 'svelte');
   assert.equal(target.status, 1);
   assert.match(target.stderr, /unknown target 'svelte' \(html, react or vue\)/);

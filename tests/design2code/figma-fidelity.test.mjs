@@ -41,11 +41,15 @@ after(async () => {
               `(${rate}%)`);
 });
 
-// Top-level frames of a Figma file: the FRAME children of its pages (CANVAS nodes).
+// What a Figma file's pages (CANVAS nodes) hold outside any frame and the harness compiles with
+// --frame: their FRAME children, and the COMPONENTs placed directly on them (compiled as pages of
+// their own, else a library component would never be measured).
 function pages(file) {
   const out = [];
   for (const page of file.document.children) {
-    for (const node of page.children || []) if (node.type === 'FRAME') out.push(node);
+    for (const node of page.children || []) {
+      if (node.type === 'FRAME' || node.type === 'COMPONENT') out.push(node);
+    }
   }
   return out;
 }

@@ -1,7 +1,8 @@
 // The design2code job type through the real binary: an inline document or a project's
 // designJson compiles in a job whose files come back through /api/v1/results/{id} (signed file
 // links and a ZIP); bad targets, bad documents and strangers' projects are refused at submit;
-// a project without a design fails the job with a 4xx code.
+// a project without a design fails the job with a 4xx code; a job with neither document nor
+// project is refused at submit; job documents may nest as deep as the synchronous route takes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -123,12 +124,67 @@ test('a project without a design fails the job with a 4xx code', async () => {
   assert.equal(results.status, 409);
 });
 
-test('neither document nor project fails the job with document_required', async () => {
-  const res = await submit(user, { input: { target: 'vue' } });
+test('neither document nor project is refused at submit with document_required', async () => {
+  const res = await submit(stranger, { input: { target: 'vue' } });
+  assert.equal(res.status, 422, res.body);
+  assert.equal(res.json.error.code, 'document_required');
+  assert.equal(res.json.error.details.field, '/input/document');
+  const listed = await server.api('GET', '/api/v1/ai/jobs', { token: stranger.access });
+  assert.equal(JSON.stringify(listed.json).includes('design2code'), false);
+});
+
+// A page holding `levels` frames each inside the previous one: 2 JSON levels per node level.
+function nested(levels) {
+  const root = { id: 'n0', type: 'frame', name: 'Deep', width: 800, height: 600 };
+  let at = root;
+  for (let i = 1; i < levels; i++) {
+    const child = { id: `n${i}`, type: 'frame', width: 10, height: 10 };
+    at.children = [child];
+    at = child;
+  }
+  return { version: 1, name: 'deep', children: [root] };
+}
+
+function jsonDepth(value) {
+  if (value === null || typeof value !== 'object') return 0;
+  return 1 + Math.max(0, ...Object.values(value).map(jsonDepth));
+}
+
+test('a deep document is accepted as a job as deep as POST /design2code takes it', async () => {
+  const deep = nested(200);
+  assert.ok(jsonDepth(deep) > 300, `document depth ${jsonDepth(deep)}`);
+  const sync = await server.api('POST', '/api/v1/design2code', { token: user.access, json: { document: deep } });
+  assert.equal(sync.status, 200, sync.body);
+  const res = await submit(user, { input: { document: deep } });
   assert.equal(res.status, 202, res.body);
   const status = await finished(res.json.jobId);
-  assert.equal(status.status, 'failed');
-  assert.equal(status.error.code, 'document_required');
+  assert.equal(status.status, 'done', JSON.stringify(status));
+  const results = await server.api('GET', `/api/v1/results/${res.json.jobId}`, { token: user.access });
+  const html = await (await fetch(server.url + results.json.files['index.html'].url)).text();
+  assert.match(html, /data-node-id="n199"/);
+});
+
+test('a too-deep job document is refused at submit, and other job types keep the small bound', async () => {
+  // Deeper than the synchronous route takes (536 levels for its body), refused by both alike.
+  const tooDeep = nested(300);
+  const sync = await server.api('POST', '/api/v1/design2code', { token: user.access, json: { document: tooDeep } });
+  assert.equal(sync.status, 400, sync.body);
+  const res = await submit(stranger, { input: { document: tooDeep } });
+  assert.equal(res.status, 400, res.body);
+  assert.equal(res.json.error.details.maxDepth, 536);
+  // Far deeper than any job type takes: refused while parsing.
+  const huge = await submit(stranger, { input: { document: nested(600) } });
+  assert.equal(huge.status, 400, huge.body);
+  // A noop job's input nests at most 63 levels, as before.
+  let deepInput = {};
+  for (let i = 0; i < 70; i++) deepInput = { a: deepInput };
+  const noop = await server.api('POST', '/api/v1/ai/jobs',
+                                { token: stranger.access, json: { type: 'noop', input: deepInput } });
+  assert.equal(noop.status, 400, noop.body);
+  assert.equal(noop.json.error.details.maxDepth, 63);
+  const listed = await server.api('GET', '/api/v1/ai/jobs', { token: stranger.access });
+  assert.equal(JSON.stringify(listed.json).includes('design2code'), false);
+  assert.equal(JSON.stringify(listed.json).includes('noop'), false);
 });
 
 test('a stranger\'s project is 404 at submit, nothing queued', async () => {

@@ -490,6 +490,8 @@ class Parser {
   }
 
   void parse_instance_overrides(const Reader& r, Node& n) {
+    static const std::set<std::string> kOverridable = {
+        "visible", "opacity", "characters", "fills", "x", "y", "width", "height"};
     const auto* obj = r.object("overrides");
     if (!obj) return;
     if (obj->size() > limits_.max_array_items) {
@@ -506,6 +508,11 @@ class Parser {
       InstanceOverride ov;
       ov.visible = o.boolean("visible");
       ov.opacity = o.number("opacity", 0, 1);
+      const double c = limits_.max_coordinate;
+      ov.x = o.number("x", -c, c);
+      ov.y = o.number("y", -c, c);
+      ov.width = o.number("width", 0, c);
+      ov.height = o.number("height", 0, c);
       if (o.find("characters")) ov.characters = text(o, "characters");
       if (const auto* fills = o.array("fills")) {
         ov.fills.emplace();
@@ -517,9 +524,10 @@ class Parser {
       }
       for (auto field = it->begin(); field != it->end(); ++field) {
         const std::string& k = field.key();
-        if (k != "visible" && k != "opacity" && k != "characters" && k != "fills") {
+        if (!kOverridable.count(k)) {
           issues_.add(path + "/" + pointer_token(k),
-                      "is not an overridable property (visible, opacity, characters, fills)");
+                      "is not an overridable property (visible, opacity, characters, fills, x, y, "
+                      "width, height)");
         }
       }
       n.instance_overrides[it.key()] = std::move(ov);

@@ -114,6 +114,9 @@ struct InstanceOverride {
   std::optional<std::string> characters;  // text nodes: replaces the text (and its runs)
   std::optional<std::vector<Paint>> fills;
   std::optional<double> opacity;
+  // Placement inside its parent: Figma instances resized from their component move and resize
+  // the descendants their constraints tie to the instance's edges.
+  std::optional<double> x, y, width, height;
 };
 
 struct Node {

@@ -24,6 +24,9 @@ struct Element {
   // An instance showing its component's tree: every id below it starts with "<id>;", which
   // lets the framework targets turn it into one shared component used with a node-id prop.
   bool expanded_instance = false;
+  // A hidden node drawn from a component: hidden by the `hidden` attribute instead of its class,
+  // so instances that differ only in what they show share classes (and framework components).
+  bool hidden_attribute = false;
   std::vector<Element> children;
 };
 
@@ -35,8 +38,8 @@ struct ElementTree {
   std::deque<Node> expanded;  // instances merged with their component; elements point here
 };
 
-// Throws InvalidDocument when options.frame names no top-level frame or instances expand beyond
-// the bounds. Deterministic, like every generator built on it.
+// Throws InvalidDocument when options.frame names no top-level frame or component, or instances
+// expand beyond the bounds. Deterministic, like every generator built on it.
 ElementTree build_element_tree(const Document& doc, const GenerateOptions& options);
 
 // Text and attribute values for HTML-like markup: & < > " ' as character references.

@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 
+#include "engines/design2code/figma_instances.h"
 #include "engines/design2code/figma_styles.h"
 
 namespace od::design2code {
@@ -179,9 +180,10 @@ class Importer {
       issues_.throw_if_any();
       flatten(input, "", out, 0);
     }
+    issues_.throw_if_any();
+    collapse_figma_instances(out);
     meta["format"] = input_format_name(format);
     result_.canvas["figma"] = std::move(meta);
-    issues_.throw_if_any();
     return std::move(result_);
   }
 

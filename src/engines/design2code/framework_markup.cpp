@@ -7,6 +7,7 @@
 #include <set>
 
 #include "engines/design2code/css.h"
+#include "engines/design2code/instance_overrides.h"
 #include "engines/design2code/naming.h"
 
 namespace od::design2code {
@@ -68,6 +69,7 @@ class Planner {
   }
 
   ComponentPlan run(const ElementTree& tree) {
+    for (const auto& page : tree.pages) find_toggled(page);
     ComponentPlan plan;
     for (size_t i = 0; i < tree.pages.size(); ++i) {
       ComponentSource page;
@@ -116,16 +118,17 @@ class Planner {
     return bound(react() ? "className" : "class", expr);
   }
 
-  // Inside a shared component, ids below its instance are the nodeId prop plus their suffix.
-  std::string relative_id(const std::string& id, const Context& ctx) const {
+  // Inside a shared component, ids below its instance are "I<nodeId>;<rest>" (expanded_id): the
+  // component's idPrefix constant, computed from the nodeId prop, plus their rest.
+  std::string relative_id(const std::string& id, Context& ctx) const {
     if (!ctx.instance) return "";
-    const std::string& base = ctx.instance->id;
-    if (id.size() <= base.size() || id.compare(0, base.size(), base) != 0 || id[base.size()] != ';')
-      return "";
-    return "nodeId + " + literal(id.substr(base.size()));
+    const std::string prefix = expanded_id(ctx.instance->id, "");
+    if (id.size() <= prefix.size() || id.compare(0, prefix.size(), prefix) != 0) return "";
+    ctx.source->uses_id_prefix = true;
+    return "idPrefix + " + literal(id.substr(prefix.size()));
   }
 
-  std::string id_attribute(const std::string& id, const Context& ctx) const {
+  std::string id_attribute(const std::string& id, Context& ctx) const {
     std::string relative = relative_id(id, ctx);
     return relative.empty() ? constant("data-node-id", id) : bound("data-node-id", relative);
   }
@@ -136,6 +139,44 @@ class Planner {
   // Vue sets text through v-text so the template's whitespace handling cannot touch it.
   std::string text_attribute(const std::string& text) const {
     return react() ? "" : " v-text=\"" + js_single(text) + "\"";
+  }
+
+  // Layers of a component that some of its instances show and others hide (by component id, then
+  // id relative to the instance): bit 1 = seen hidden, bit 2 = seen shown.
+  void find_toggled(const Element& e) {
+    if (e.expanded_instance) {
+      const std::string prefix = expanded_id(e.id, "");
+      auto& seen = visibility_[e.node->component_id];
+      for (const auto& c : e.children) note_visibility(c, prefix, seen);
+    }
+    for (const auto& c : e.children) find_toggled(c);
+  }
+
+  void note_visibility(const Element& e, const std::string& prefix,
+                       std::map<std::string, int>& seen) {
+    if (e.id.compare(0, prefix.size(), prefix) == 0) {
+      seen[e.id.substr(prefix.size())] |= e.hidden_attribute ? 1 : 2;
+    }
+    if (e.expanded_instance) return;  // drawn by its own shared component
+    for (const auto& c : e.children) note_visibility(c, prefix, seen);
+  }
+
+  // ` hidden`, a bound prop for a layer whose visibility the instances vary, or nothing.
+  std::string hidden_attribute(const Element& e, Context& ctx) {
+    if (ctx.instance && ctx.instance != &e) {
+      const std::string prefix = expanded_id(ctx.instance->id, "");
+      auto component = visibility_.find(ctx.instance->node->component_id);
+      if (component != visibility_.end() && e.id.compare(0, prefix.size(), prefix) == 0) {
+        auto it = component->second.find(e.id.substr(prefix.size()));
+        if (it != component->second.end() && it->second == 3) {
+          std::string name = prop_name(e.node->name, "hidden", ctx);
+          ctx.source->text_props.push_back(
+              {name, e.node->name, e.hidden_attribute ? "true" : "false", true});
+          return " " + bound("hidden", name);
+        }
+      }
+    }
+    return e.hidden_attribute ? " hidden" : "";
   }
 
   void write(const Element& e, int depth, Context& ctx, std::string& out) {
@@ -152,6 +193,7 @@ class Planner {
     } else {
       open += class_attribute(e.cls, ctx) + " " + id_attribute(e.id, ctx);
     }
+    open += hidden_attribute(e, ctx);
     if (e.tag == "a") open += " " + constant("href", n.link);
     if (e.tag == "button") open += " type=\"button\"";
     if (e.tag == "img") {
@@ -200,11 +242,17 @@ class Planner {
 
   // A text inside a shared component: a prop named after its layer ("Title" -> titleText).
   std::string text_prop(const Node& n, Context& ctx) const {
-    std::string base = slugify(n.name, "text") + "-text", slug = base;
+    std::string name = prop_name(n.name, "text", ctx);
+    ctx.source->text_props.push_back({name, n.name, n.characters});
+    return name;
+  }
+
+  // "<layer>-<kind>" in camelCase, unique among the component's props.
+  static std::string prop_name(const std::string& layer, const std::string& kind, Context& ctx) {
+    std::string base = slugify(layer, kind) + "-" + kind, slug = base;
     for (int i = 2; !ctx.prop_slugs.insert(slug).second; ++i) slug = base + "-" + std::to_string(i);
     std::string name = pascal_case(slug);
     name[0] = static_cast<char>(name[0] - 'A' + 'a');  // slugs start with a letter
-    ctx.source->text_props.push_back({name, n.name, n.characters});
     return name;
   }
 
@@ -237,7 +285,7 @@ class Planner {
       for (size_t i = 0; i < source.text_props.size(); ++i) {
         const TextProp& mine = source.text_props[i];
         if (mine.value != found.text_props[i].value) {
-          texts += " " + bound(mine.name, literal(mine.value));
+          texts += " " + bound(mine.name, mine.flag ? mine.value : literal(mine.value));
         }
       }
       return {found.name, texts};
@@ -256,6 +304,7 @@ class Planner {
   std::set<std::string> names_;
   std::vector<ComponentSource> components_;
   std::map<std::string, size_t> variants_;  // component id + markup -> index in components_
+  std::map<std::string, std::map<std::string, int>> visibility_;  // find_toggled
 };
 
 }  // namespace

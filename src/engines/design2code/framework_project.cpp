@@ -119,6 +119,21 @@ std::vector<PageEntry> page_entries(const ElementTree& tree, const ComponentPlan
   return pages;
 }
 
+// Ids below a shared component's root: "I<nodeId>;<rest>", where a nodeId that is itself a
+// sublayer id ("I<a>;<b>") keeps its one "I" (expanded_id in instance_overrides.h).
+std::string id_prefix_constant(const std::string& node_id) {
+  return "const idPrefix = `${" + node_id + ".startsWith('I') && " + node_id + ".includes(';') ? " +
+         node_id + " : `I${" + node_id + "}`};`;";
+}
+
+// A shared component's prop declaration and default value (TextProp).
+std::string prop_field(const TextProp& t) {
+  return "  /** " + std::string(t.flag ? "hides" : "text of") + " the layer " + js_string(t.label) +
+         " */\n  " + t.name + (t.flag ? "?: boolean;\n" : "?: string;\n");
+}
+
+std::string prop_default(const TextProp& t) { return t.flag ? t.value : js_string(t.value); }
+
 // --- React ------------------------------------------------------------------------------------
 
 std::string react_component(const ComponentSource& c, bool page) {
@@ -134,9 +149,8 @@ std::string react_component(const ComponentSource& c, bool page) {
     std::string fields;
     std::vector<std::string> params = {"nodeId", "nodeClass"};
     for (const auto& t : c.text_props) {
-      fields +=
-          "  /** text of the layer " + js_string(t.label) + " */\n  " + t.name + "?: string;\n";
-      params.push_back(t.name + " = " + js_string(t.value));
+      fields += prop_field(t);
+      params.push_back(t.name + " = " + prop_default(t));
     }
     out += "type " + c.name +
            "Props = {\n  /** data-node-id of the instance; its elements append their own ids */\n"
@@ -155,6 +169,7 @@ std::string react_component(const ComponentSource& c, bool page) {
     }
     out += line;
   }
+  if (c.uses_id_prefix) out += "  " + id_prefix_constant("nodeId") + "\n\n";
   out += "  return (\n" + c.markup + "  );\n}\n";
   return out;
 }
@@ -219,17 +234,21 @@ std::string vue_component(const ComponentSource& c, bool page) {
     if (!script.empty()) script += "\n";
     std::string fields, defaults;
     for (const auto& t : c.text_props) {
-      fields +=
-          "  /** text of the layer " + js_string(t.label) + " */\n  " + t.name + "?: string;\n";
-      defaults += "  " + t.name + ": " + js_string(t.value) + ",\n";
+      fields += prop_field(t);
+      defaults += "  " + t.name + ": " + prop_default(t) + ",\n";
     }
     std::string props =
         "defineProps<{\n  /** data-node-id of the instance; its elements append their own ids */\n"
         "  nodeId: string;\n  /** class of the instance's root element */\n"
         "  nodeClass: string;\n" +
         fields + "}>()";
-    script +=
-        defaults.empty() ? props + ";\n" : "withDefaults(" + props + ", {\n" + defaults + "});\n";
+    std::string declared =
+        defaults.empty() ? props : "withDefaults(" + props + ", {\n" + defaults + "})";
+    if (c.uses_id_prefix) {
+      script += "const props = " + declared + ";\n" + id_prefix_constant("props.nodeId") + "\n";
+    } else {
+      script += declared + ";\n";
+    }
   }
   std::string out;
   if (!script.empty()) out += "<script setup lang=\"ts\">\n" + script + "</script>\n\n";

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <deque>
 #include <set>
+#include <unordered_set>
 
 #include "engines/design2code/css.h"
 #include "engines/design2code/element_tree.h"
@@ -74,26 +75,20 @@ class Generator {
 
   ElementTree run() {
     std::vector<const Node*> pages;
-    for (const auto& node : doc_.children) {
-      if (node.type != NodeType::kFrame) continue;
-      if (options_.frame.empty() || node.id == options_.frame) pages.push_back(&node);
-    }
-    if (!options_.frame.empty() && pages.empty()) {
+    if (options_.frame.empty()) {
       for (const auto& node : doc_.children) {
-        if (node.type == NodeType::kFrame && node.name == options_.frame) {
-          pages.push_back(&node);
-          break;
-        }
+        if (node.type == NodeType::kFrame) pages.push_back(&node);
       }
-      if (pages.empty()) {
-        throw InvalidDocument(std::vector<Issue>{
-            {"", "no top-level frame has the id or name '" + options_.frame + "'"}});
-      }
+    } else if (const Node* page = named_page()) {
+      pages.push_back(page);
+    } else {
+      throw InvalidDocument(std::vector<Issue>{
+          {"", "no top-level frame or component has the id or name '" + options_.frame + "'"}});
     }
     ElementTree tree;
     std::vector<Element>& roots = tree.pages;
     for (const Node* page : pages) {
-      roots.push_back(build(*page, nullptr, "", 1));
+      roots.push_back(build(*page, nullptr, nullptr, 1));
       // Unique, unlike classes that identical pages share.
       tree.page_names.push_back(roots.back().cls);
     }
@@ -107,6 +102,7 @@ class Generator {
         "button, a {\n  border: 0;\n  background: none;\n  font: inherit;\n  color: inherit;\n"
         "  text-align: inherit;\n  text-decoration: none;\n  cursor: pointer;\n}\n\n"
         "ul {\n  list-style: none;\n}\n\n"
+        "[hidden] {\n  display: none !important;\n}\n\n"
         "img, svg {\n  display: block;\n}");
     base.add_rule(":root", tokens_.root());
     for (auto& root : roots) add_styles(root);
@@ -117,6 +113,21 @@ class Generator {
   }
 
  private:
+  // The page `--frame` names: a top-level frame by id, else by name; then a top-level component
+  // (a library component placed on the page outside any frame) the same way, compiled as a page
+  // of its own so it can be seen and measured.
+  const Node* named_page() const {
+    for (NodeType type : {NodeType::kFrame, NodeType::kComponent}) {
+      for (const auto& node : doc_.children) {
+        if (node.type == type && node.id == options_.frame) return &node;
+      }
+      for (const auto& node : doc_.children) {
+        if (node.type == type && node.name == options_.frame) return &node;
+      }
+    }
+    return nullptr;
+  }
+
   // An instance without children of its own shows its component: a copy of the component with
   // the instance's identity and placement.
   const Node& resolve(const Node& node) {
@@ -148,10 +159,11 @@ class Generator {
     return merged;
   }
 
-  // `prefix` is "" outside expanded instances; inside one it is "<instance id>;" (nested: one
-  // more level per instance), as Figma names instance sublayers, so ids stay unique when a
-  // component is used many times.
-  Element build(const Node& source, const Node* parent, const std::string& prefix, int depth) {
+  // `instance` is null outside expanded instances; inside one it is the id of the innermost
+  // expanded instance, whose component's nodes get ids "I<instance>;<node>" (expanded_id), as
+  // Figma names instance sublayers, so ids stay unique when a component is used many times and
+  // imported Figma instances keep Figma's ids.
+  Element build(const Node& source, const Node* parent, const std::string* instance, int depth) {
     if (++elements_ > options_.max_elements || depth > options_.max_depth) {
       throw InvalidDocument(std::vector<Issue>{
           {source.pointer, "instances expand to more than " +
@@ -163,11 +175,20 @@ class Generator {
     e.node = &node;
     e.expanded_instance = &node != &source;
     e.parent = parent;
-    e.id = prefix + source.id;
+    e.id = instance ? expanded_id(*instance, source.id) : source.id;
+    // A hand-written id can spell an expanded one ("Ia;b" beside instance "a" showing "b").
+    if (!element_ids_.insert(e.id).second) {
+      throw InvalidDocument(std::vector<Issue>{
+          {source.pointer, "instance expansion gives two elements the id '" + e.id + "'"}});
+    }
     e.cls = names_.unique(slugify(node.name, node_type_name(node.type)));
-    const std::string child_prefix = &node != &source ? e.id + ";" : prefix;
+    // Breakpoints that show or hide the node need the class to say it, not the attribute.
+    bool breakpoint_visibility = std::any_of(node.overrides.begin(), node.overrides.end(),
+                                             [](const auto& o) { return o.second.visible; });
+    e.hidden_attribute = instance && !node.visible && !breakpoint_visibility;
+    const std::string* child_instance = e.expanded_instance ? &e.id : instance;
     for (const auto& child : node.children) {
-      e.children.push_back(build(child, &node, child_prefix, depth + 1));
+      e.children.push_back(build(child, &node, child_instance, depth + 1));
     }
     e.tag = pick_tag(e, parent);
     return e;
@@ -564,7 +585,7 @@ class Generator {
     if (n.opacity < 1) d.set("opacity", css::number(n.opacity));
     if (n.blend_mode != "normal") d.set("mix-blend-mode", n.blend_mode);
     if (n.rotation != 0) d.set("transform", "rotate(" + css::number(n.rotation) + "deg)");
-    if (!n.visible) d.set("display", "none");
+    if (!n.visible && !e.hidden_attribute) d.set("display", "none");
     std::vector<css::Declarations> runs;
     for (const auto& r : n.runs) {
       add_text_style(r.style, runs.emplace_back());
@@ -622,6 +643,7 @@ class Generator {
   css::StyleSheet sheet_;
   std::map<std::string, std::string> shared_classes_;  // style signature -> class
   size_t elements_ = 0;
+  std::unordered_set<std::string> element_ids_;  // data-node-ids given so far
 };
 
 }  // namespace
@@ -639,6 +661,7 @@ void write(const Element& e, int depth, std::string& out) {
       "<" + e.tag + " class=\"" + e.cls + "\" data-node-id=\"" + escape_html(e.id) + "\"";
   if (e.tag == "a") open += " href=\"" + escape_html(n.link) + "\"";
   if (e.tag == "button") open += " type=\"button\"";
+  if (e.hidden_attribute) open += " hidden";
   if (e.tag == "img") {
     out +=
         indent + open + " src=\"assets/" + n.asset_id + "\" alt=\"" + escape_html(n.name) + "\">\n";

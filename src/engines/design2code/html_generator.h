@@ -15,9 +15,10 @@ namespace od::design2code {
 using Files = std::map<std::string, std::string>;
 
 struct GenerateOptions {
-  // Id or name of one top-level frame: index.html then shows only it, at its design size from
-  // the top-left corner. Empty: every top-level frame becomes <name>.html and index.html links
-  // them (or is the page itself when there is only one).
+  // Id or name of one top-level frame (or of a top-level component, which is otherwise only a
+  // library): index.html then shows only it, at its design size from the top-left corner. Empty:
+  // every top-level frame becomes <name>.html and index.html links them (or is the page itself when
+  // there is only one).
   std::string frame;
   // Instances expand their component's tree; these bound what a small document can expand to.
   size_t max_elements = 200'000;
@@ -25,7 +26,7 @@ struct GenerateOptions {
 };
 
 // Deterministic: the same document and options give the same bytes. Throws InvalidDocument when
-// `frame` names no top-level frame or instances expand beyond the bounds.
+// `frame` names no top-level frame or component, or instances expand beyond the bounds.
 Files generate_html(const Document& doc, const GenerateOptions& options = {});
 
 }  // namespace od::design2code

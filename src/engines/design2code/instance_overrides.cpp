@@ -24,11 +24,19 @@ void merge_into(InstanceOverride& inner, const InstanceOverride& outer) {
   if (outer.characters) inner.characters = outer.characters;
   if (outer.fills) inner.fills = outer.fills;
   if (outer.opacity) inner.opacity = outer.opacity;
+  if (outer.x) inner.x = outer.x;
+  if (outer.y) inner.y = outer.y;
+  if (outer.width) inner.width = outer.width;
+  if (outer.height) inner.height = outer.height;
 }
 
 void apply(Node& n, const InstanceOverride& o) {
   if (o.visible) n.visible = *o.visible;
   if (o.opacity) n.opacity = *o.opacity;
+  if (o.x) n.x = *o.x;
+  if (o.y) n.y = *o.y;
+  if (o.width) n.width = *o.width;
+  if (o.height) n.height = *o.height;
   if (o.characters) {
     n.characters = *o.characters;
     n.runs.clear();  // the new text takes the node's own style
@@ -41,6 +49,21 @@ void apply(Node& n, const InstanceOverride& o) {
 }
 
 }  // namespace
+
+bool is_sublayer_id(const std::string& id) {
+  return id.size() > 1 && id[0] == 'I' && id.find(';') != std::string::npos;
+}
+
+std::string expanded_id(const std::string& instance_id, const std::string& node_id) {
+  auto core = [](const std::string& id) {
+    return is_sublayer_id(id) ? std::string_view(id).substr(1) : std::string_view(id);
+  };
+  std::string out = "I";
+  out += core(instance_id);
+  out += ';';
+  out += core(node_id);
+  return out;
+}
 
 void validate_instance_overrides(const Document& doc, Issues& issues) {
   std::map<const Node*, std::map<std::string, const Node*>> indexes;

@@ -12,6 +12,14 @@
 
 namespace od::design2code {
 
+// The id an expanded instance gives a node of its component, as Figma names instance sublayers:
+// "I<instance id>;<node id>". Ids already of that form ("I" + ...;...: a sublayer of another
+// instance) lose their "I" inside the new one, so nesting chains: I<a>;<b>;<c>.
+std::string expanded_id(const std::string& instance_id, const std::string& node_id);
+
+// True for ids of the sublayer form "I<a>;<b>".
+bool is_sublayer_id(const std::string& id);
+
 // Every key must name a node of the instance's component (through nested instances for keys
 // with ';'), and `characters` may only target text nodes. Reports at
 // "<instance>/overrides/<key>".

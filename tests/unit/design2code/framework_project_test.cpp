@@ -101,8 +101,12 @@ TEST(Design2CodeFrameworks, InstancesShareOneComponentWithComputedIds) {
                        "CardProps)"));
   EXPECT_TRUE(contains(card, "  /** text of the layer \"Label\" */\n  labelText?: string;\n"));
   EXPECT_TRUE(contains(card, "<div className={nodeClass} data-node-id={nodeId}>"));
-  EXPECT_TRUE(contains(card, "data-node-id={nodeId + \";label\"}>{labelText}</p>"));
-  EXPECT_TRUE(contains(card, "data-node-id={nodeId + \";dot\"} />"));
+  // Ids below the root are "I<nodeId>;<child>", as Figma names instance sublayers.
+  EXPECT_TRUE(contains(card,
+                       "const idPrefix = `${nodeId.startsWith('I') && nodeId.includes(';') ? "
+                       "nodeId : `I${nodeId}`};`;"));
+  EXPECT_TRUE(contains(card, "data-node-id={idPrefix + \"label\"}>{labelText}</p>"));
+  EXPECT_TRUE(contains(card, "data-node-id={idPrefix + \"dot\"} />"));
 
   Files vue = generate_vue(doc_of(children));
   const std::string& vue_page = vue["src/pages/HomePage.vue"];
@@ -111,8 +115,10 @@ TEST(Design2CodeFrameworks, InstancesShareOneComponentWithComputedIds) {
   const std::string& vue_card = vue["src/components/Card.vue"];
   EXPECT_TRUE(contains(vue_card, "withDefaults(defineProps<{"));
   EXPECT_TRUE(contains(vue_card, "}>(), {\n  labelText: \"Buy\",\n});"));
+  EXPECT_TRUE(contains(vue_card, "const props = withDefaults(defineProps<{"));
+  EXPECT_TRUE(contains(vue_card, "const idPrefix = `${props.nodeId.startsWith('I')"));
   EXPECT_TRUE(contains(vue_card, "<div :class=\"nodeClass\" :data-node-id=\"nodeId\">"));
-  EXPECT_TRUE(contains(vue_card, ":data-node-id=\"nodeId + ';label'\" v-text=\"labelText\"></p>"));
+  EXPECT_TRUE(contains(vue_card, ":data-node-id=\"idPrefix + 'label'\" v-text=\"labelText\"></p>"));
 }
 
 // The document model has no per-instance text yet (an importer may add it): the test changes the

@@ -232,6 +232,26 @@ TEST(Design2CodeHtml, PagesAndFrameSelection) {
   EXPECT_THROW(compile(pages, "Missing"), InvalidDocument);
 }
 
+// A component placed on the page outside any frame is a library, not a page; naming it compiles
+// it as a page of its own (so it can be looked at and measured). Frames win over components.
+TEST(Design2CodeHtml, FrameSelectionCompilesATopLevelComponentAsItsOwnPage) {
+  json component = {{"id", "c"},      {"type", "component"},
+                    {"name", "Chip"}, {"x", 500},
+                    {"y", 40},        {"width", 30},
+                    {"height", 20},   {"children", json::array({rect("dot", "Dot", 4, 4, 3, 2)})}};
+  json pages = json::array({component, frame("a", "Home", json::array())});
+  Files all = compile(pages);
+  EXPECT_FALSE(contains(all["index.html"], "data-node-id=\"c\""));
+  for (const char* selector : {"c", "Chip"}) {
+    Files one = compile(pages, selector);
+    EXPECT_TRUE(contains(one["index.html"], "data-node-id=\"c\"")) << selector;
+    EXPECT_TRUE(contains(one["index.html"], "data-node-id=\"dot\"")) << selector;
+    EXPECT_FALSE(contains(one["index.html"], "data-node-id=\"a\"")) << selector;
+  }
+  json shadowed = json::array({component, frame("f", "Chip", json::array())});
+  EXPECT_TRUE(contains(compile(shadowed, "Chip")["index.html"], "data-node-id=\"f\""));
+}
+
 TEST(Design2CodeHtml, InstancesExpandWithPrefixedIdsWithinBounds) {
   json component = {{"id", "c"},      {"type", "component"},
                     {"name", "Chip"}, {"width", 10},
@@ -239,7 +259,7 @@ TEST(Design2CodeHtml, InstancesExpandWithPrefixedIdsWithinBounds) {
   json instance = {
       {"id", "i"}, {"type", "instance"}, {"componentId", "c"}, {"width", 10}, {"height", 10}};
   Files files = compile(json::array({component, frame("p", "Page", json::array({instance}))}));
-  EXPECT_TRUE(contains(files["index.html"], "data-node-id=\"i;dot\""));
+  EXPECT_TRUE(contains(files["index.html"], "data-node-id=\"Ii;dot\""));
 
   // Each level instances the next twice: 2^30 elements if expanded blindly.
   json levels = json::array();

@@ -71,7 +71,7 @@ TEST(InstanceOverrides, ReplaceTextFillsAndVisibilityOfTheComponentsNodes) {
   EXPECT_TRUE(contains(html, "Custom &lt;title&gt;"));
   EXPECT_FALSE(contains(html, "Default title"));
   // The badge is still generated (ids stay stable) but hidden.
-  EXPECT_TRUE(contains(html, "data-node-id=\"i1;badge\""));
+  EXPECT_TRUE(contains(html, "data-node-id=\"Ii1;badge\""));
   Files files = generate_html(parse_document(doc({{"badge", {{"visible", false}}}})), {});
   EXPECT_TRUE(contains(files["styles.css"], "display: none"));
 
@@ -117,7 +117,37 @@ TEST(InstanceOverrides, ReachIntoNestedInstancesAndTheOuterOneWins) {
   std::string html = page_html(d);
   EXPECT_TRUE(contains(html, "Inner"));  // instance a keeps row's own override
   EXPECT_TRUE(contains(html, "Outer"));  // instance b overrides it from outside
-  EXPECT_TRUE(contains(html, "data-node-id=\"b;inner;title\""));
+  // Nested expansion chains ids as Figma does: I<outer>;<nested instance>;<node>.
+  EXPECT_TRUE(contains(html, "data-node-id=\"Ib;inner;title\""));
+  EXPECT_TRUE(contains(html, "data-node-id=\"Ib;inner\""));
+}
+
+// A Figma instance resized from its component moves and resizes descendants: x, y, width and
+// height are overridable and land in the descendant's own rule.
+TEST(InstanceOverrides, MoveAndResizeTheComponentsNodes) {
+  json d = doc({{"badge", {{"x", 37}, {"y", 21}, {"width", 13}, {"height", 9}}}});
+  Files files = generate_html(parse_document(d), {});
+  EXPECT_TRUE(contains(files["styles.css"], "left: 37px;"));
+  EXPECT_TRUE(contains(files["styles.css"], "top: 21px;"));
+  EXPECT_TRUE(contains(files["styles.css"], "width: 13px;"));
+  EXPECT_TRUE(contains(files["styles.css"], "height: 9px;"));
+  Files plain = generate_html(parse_document(doc(json::object())), {});
+  EXPECT_FALSE(contains(plain["styles.css"], "left: 37px;"));
+}
+
+// Expanded ids are "I<instance>;<node>"; a hand-written node that spells one is refused instead
+// of giving two elements one data-node-id.
+TEST(InstanceOverrides, ExpandedIdsThatCollideWithDocumentIdsAreRefused) {
+  json d = doc(json::object());
+  d["children"][1]["children"].push_back(
+      {{"id", "Ii1;title"}, {"type", "rectangle"}, {"width", 1}, {"height", 1}});
+  try {
+    generate_html(parse_document(d), {});
+    FAIL() << "two elements got the id Ii1;title";
+  } catch (const InvalidDocument& e) {
+    ASSERT_EQ(e.issues().size(), 1u);
+    EXPECT_NE(e.issues()[0].message.find("'Ii1;title'"), std::string::npos);
+  }
 }
 
 TEST(InstanceOverrides, KeysMustNameANodeOfTheComponentAndFieldsMustFit) {
@@ -129,10 +159,14 @@ TEST(InstanceOverrides, KeysMustNameANodeOfTheComponentAndFieldsMustFit) {
   ASSERT_EQ(not_text.size(), 1u);
   EXPECT_EQ(not_text[0],
             "/children/1/children/0/overrides/badge/characters: applies to text nodes only");
-  auto field = problems(doc({{"badge", {{"width", 5}}}}));
+  auto field = problems(doc({{"badge", {{"rotation", 5}}}}));
   ASSERT_EQ(field.size(), 1u);
   EXPECT_EQ(
-      field[0].rfind("/children/1/children/0/overrides/badge/width: is not an overridable", 0), 0u);
+      field[0].rfind("/children/1/children/0/overrides/badge/rotation: is not an overridable", 0),
+      0u);
+  auto size = problems(doc({{"badge", {{"width", -5}}}}));
+  ASSERT_EQ(size.size(), 1u);
+  EXPECT_EQ(size[0].rfind("/children/1/children/0/overrides/badge/width: ", 0), 0u);
   auto type = problems(doc({{"badge", {{"visible", "no"}}}}));
   ASSERT_EQ(type.size(), 1u);
   EXPECT_EQ(type[0],
