@@ -141,7 +141,7 @@ Application::Application(Config config) : config_(std::move(config)) {
   presigned_store_ = std::make_unique<assets::PresignedStore>(*db_);
   // Its own key, derived from the server secret, so an upload signature is never a valid token.
   presigned_uploads_ = std::make_unique<assets::PresignedUploads>(
-      *presigned_store_, *assets_,
+      *presigned_store_, *assets_, *blobs_,
       assets::PresignedConfig{
           .signing_key = crypto::hmac_sha256(auth_config.jwt_secret, "presigned-upload-url"),
           .expiry_seconds = config_.upload_expiry_seconds});

@@ -48,7 +48,7 @@ void register_presigned_routes(http::Router& router, PresignedUploads& uploads,
                return Response::json(201, {{"assetId", grant.asset_id},
                                            {"uploadUrl", grant.upload_url},
                                            {"method", "PUT"},
-                                           {"headers", {{"Content-Type", grant.content_type}}},
+                                           {"headers", grant.headers},
                                            {"expiresAt", rfc3339(grant.expires_at)}});
              },
              {.max_body_bytes = 16 * 1024, .rate_class = "upload", .summary = "Presign an upload"});
