@@ -133,7 +133,9 @@ Application::Application(Config config) : config_(std::move(config)) {
       assets::AssetsConfig{
           .max_file_bytes = int64_t{config_.max_upload_mb} * 1024 * 1024,
           .quota_bytes = int64_t{config_.user_quota_mb} * 1024 * 1024,
-          .staging_dir = (std::filesystem::path(config_.data_dir) / "uploads").string()});
+          .staging_dir = (std::filesystem::path(config_.data_dir) / "uploads").string(),
+          .signed_urls = {.key = crypto::hmac_sha256(auth_config.jwt_secret, "asset-url"),
+                          .ttl_seconds = config_.signed_url_ttl_seconds}});
   resumable_store_ = std::make_unique<assets::ResumableStore>(*db_);
   resumable_uploads_ = std::make_unique<assets::ResumableUploads>(
       *resumable_store_, *assets_,
@@ -171,6 +173,16 @@ void Application::build_media_processing() {
   };
   hooks.describe = [this](const assets::Asset& asset, nlohmann::json& out) {
     asset_processor_->describe(asset, out);
+    // Signed thumbnail URLs once processing made them (vector images have none).
+    nlohmann::json urls = nlohmann::json::object();
+    if (out["processing"] == "done" && asset.content_type != "image/svg+xml") {
+      for (int size : config_.thumbnail_sizes) {
+        auto url = assets_->signed_url(
+            asset, {.kind = assets::SignedResource::Kind::Thumbnail, .thumbnail_size = size});
+        if (url) urls[std::to_string(size)] = *url;
+      }
+    }
+    out["thumbnailUrls"] = urls;
   };
   hooks.derived_blobs = [this](const std::string& asset_id) {
     return asset_processor_->derived_blobs(asset_id);
