@@ -146,7 +146,21 @@ Application::Application(Config config) : config_(std::move(config)) {
       *presigned_store_, *assets_, *blobs_,
       assets::PresignedConfig{
           .signing_key = crypto::hmac_sha256(auth_config.jwt_secret, "presigned-upload-url"),
-          .expiry_seconds = config_.upload_expiry_seconds});
+          .expiry_seconds = config_.upload_expiry_seconds,
+          // Never longer to complete than the upload itself was given.
+          .complete_grace_seconds = std::min(3600, config_.upload_expiry_seconds)});
+  sweep_lease_ = std::make_unique<assets::SweepLease>(*db_);
+  upload_sweeper_ = std::make_unique<assets::UploadSweeper>(
+      *sweep_lease_,
+      assets::UploadSweeperOptions{.interval = std::chrono::seconds(config_.upload_sweep_seconds),
+                                   .shared = {[this] { resumable_uploads_->sweep(); },
+                                              [this] { presigned_uploads_->sweep(); }},
+                                   .local = {[this] { resumable_uploads_->sweep_orphan_files(); },
+                                             [this] { presigned_uploads_->sweep_orphan_files(); },
+                                             [this] {
+                                               assets::sweep_staging(assets_->staging_dir(),
+                                                                     std::chrono::hours(1));
+                                             }}});
   build_media_processing();
   build_jobs();  // after every module that adds a job type: workers take the types at start
 }
@@ -487,6 +501,7 @@ int Application::serve() {
   // Signals are blocked in this thread (above), so the workers inherit the mask.
   queue_unprocessed_assets();
   start_job_runners();
+  upload_sweeper_->start();
   std::thread signal_thread([this, &server, signals] {
     int received = 0;
     sigwait(&signals, &received);
@@ -499,6 +514,7 @@ int Application::serve() {
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
   stop_job_runners();
+  upload_sweeper_->stop();
   log::info("stopped");
   return 0;
 }

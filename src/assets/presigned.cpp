@@ -228,4 +228,9 @@ int PresignedUploads::sweep() {
   return removed;
 }
 
+void PresignedUploads::sweep_orphan_files() {
+  sweep_orphans(dir_, std::chrono::minutes(1),
+                [this](const std::string& id) { return store_.find(id).has_value(); });
+}
+
 }  // namespace od::assets

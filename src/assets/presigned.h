@@ -54,6 +54,8 @@ class PresignedUploads {
   // is over) and says why.
   Asset complete(const auth::Principal& caller, const std::string& id);
   int sweep();
+  // Removes this instance's staging files whose upload is gone (swept by another instance).
+  void sweep_orphan_files();
 
   int64_t max_bytes() const { return assets_.config().max_file_bytes; }
   static std::string path_of(const std::string& id) { return "/api/v1/assets/presigned/" + id; }
