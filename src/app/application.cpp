@@ -133,7 +133,9 @@ Application::Application(Config config) : config_(std::move(config)) {
       assets::AssetsConfig{
           .max_file_bytes = int64_t{config_.max_upload_mb} * 1024 * 1024,
           .quota_bytes = int64_t{config_.user_quota_mb} * 1024 * 1024,
-          .staging_dir = (std::filesystem::path(config_.data_dir) / "uploads").string()});
+          .staging_dir = (std::filesystem::path(config_.data_dir) / "uploads").string(),
+          .signed_urls = {.key = crypto::hmac_sha256(auth_config.jwt_secret, "asset-url"),
+                          .ttl_seconds = config_.signed_url_ttl_seconds}});
   resumable_store_ = std::make_unique<assets::ResumableStore>(*db_);
   resumable_uploads_ = std::make_unique<assets::ResumableUploads>(
       *resumable_store_, *assets_,
@@ -141,10 +143,24 @@ Application::Application(Config config) : config_(std::move(config)) {
   presigned_store_ = std::make_unique<assets::PresignedStore>(*db_);
   // Its own key, derived from the server secret, so an upload signature is never a valid token.
   presigned_uploads_ = std::make_unique<assets::PresignedUploads>(
-      *presigned_store_, *assets_,
+      *presigned_store_, *assets_, *blobs_,
       assets::PresignedConfig{
           .signing_key = crypto::hmac_sha256(auth_config.jwt_secret, "presigned-upload-url"),
-          .expiry_seconds = config_.upload_expiry_seconds});
+          .expiry_seconds = config_.upload_expiry_seconds,
+          // Never longer to complete than the upload itself was given.
+          .complete_grace_seconds = std::min(3600, config_.upload_expiry_seconds)});
+  sweep_lease_ = std::make_unique<assets::SweepLease>(*db_);
+  upload_sweeper_ = std::make_unique<assets::UploadSweeper>(
+      *sweep_lease_,
+      assets::UploadSweeperOptions{.interval = std::chrono::seconds(config_.upload_sweep_seconds),
+                                   .shared = {[this] { resumable_uploads_->sweep(); },
+                                              [this] { presigned_uploads_->sweep(); }},
+                                   .local = {[this] { resumable_uploads_->sweep_orphan_files(); },
+                                             [this] { presigned_uploads_->sweep_orphan_files(); },
+                                             [this] {
+                                               assets::sweep_staging(assets_->staging_dir(),
+                                                                     std::chrono::hours(1));
+                                             }}});
   build_media_processing();
   build_jobs();  // after every module that adds a job type: workers take the types at start
 }
@@ -171,6 +187,16 @@ void Application::build_media_processing() {
   };
   hooks.describe = [this](const assets::Asset& asset, nlohmann::json& out) {
     asset_processor_->describe(asset, out);
+    // Signed thumbnail URLs once processing made them (vector images have none).
+    nlohmann::json urls = nlohmann::json::object();
+    if (out["processing"] == "done" && asset.content_type != "image/svg+xml") {
+      for (int size : config_.thumbnail_sizes) {
+        auto url = assets_->signed_url(
+            asset, {.kind = assets::SignedResource::Kind::Thumbnail, .thumbnail_size = size});
+        if (url) urls[std::to_string(size)] = *url;
+      }
+    }
+    out["thumbnailUrls"] = urls;
   };
   hooks.derived_blobs = [this](const std::string& asset_id) {
     return asset_processor_->derived_blobs(asset_id);
@@ -477,6 +503,7 @@ int Application::serve() {
   // Signals are blocked in this thread (above), so the workers inherit the mask.
   queue_unprocessed_assets();
   start_job_runners();
+  upload_sweeper_->start();
   std::thread signal_thread([this, &server, signals] {
     int received = 0;
     sigwait(&signals, &received);
@@ -489,6 +516,7 @@ int Application::serve() {
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
   stop_job_runners();
+  upload_sweeper_->stop();
   log::info("stopped");
   return 0;
 }

@@ -14,6 +14,7 @@
 #include "assets/processing.h"
 #include "assets/resumable.h"
 #include "assets/service.h"
+#include "assets/upload_sweeper.h"
 #include "auth/oauth.h"
 #include "auth/service.h"
 #include "collab/hub.h"
@@ -95,6 +96,8 @@ class Application {
   std::unique_ptr<assets::ResumableUploads> resumable_uploads_;
   std::unique_ptr<assets::PresignedStore> presigned_store_;
   std::unique_ptr<assets::PresignedUploads> presigned_uploads_;
+  std::unique_ptr<assets::SweepLease> sweep_lease_;
+  std::unique_ptr<assets::UploadSweeper> upload_sweeper_;
   std::unique_ptr<assets::MediaStore> media_store_;
   std::unique_ptr<assets::AssetProcessor> asset_processor_;
 

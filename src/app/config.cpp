@@ -123,6 +123,8 @@ const std::vector<ConfigKey>& config_keys() {
       {"max-upload-mb", "largest uploaded asset, MiB"},
       {"user-quota-mb", "storage quota per user for assets, MiB"},
       {"upload-expiry-seconds", "how long a resumable (tus) upload may take, seconds"},
+      {"signed-url-ttl-seconds", "how long a signed URL for an asset's bytes is valid, seconds"},
+      {"upload-sweep-seconds", "how often expired uploads and their staging files are swept"},
       {"s3-endpoint", "S3-compatible endpoint, scheme://host[:port] (default AWS)"},
       {"s3-bucket", "store blobs in this S3 bucket instead of <data-dir>/blobs"},
       {"s3-region", "S3 region for request signing"},
@@ -227,6 +229,10 @@ void apply_setting(Config& c, const std::string& name, const std::string& value)
     c.ai_breaker_cooldown_seconds = parse_int(name, value, 1, 86400);
   else if (name == "upload-expiry-seconds")
     c.upload_expiry_seconds = parse_int(name, value, 1, 30 * 86400);
+  else if (name == "signed-url-ttl-seconds")
+    c.signed_url_ttl_seconds = parse_int(name, value, 1, 7 * 86400);
+  else if (name == "upload-sweep-seconds")
+    c.upload_sweep_seconds = parse_int(name, value, 1, 86400);
   else if (name == "media-timeout-seconds")
     c.media_timeout_seconds = parse_int(name, value, 1, 3600);
   else if (name == "media-memory-mb")

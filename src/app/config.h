@@ -70,6 +70,9 @@ struct Config {
   std::string s3_secret_key;
   // How long a resumable (tus) upload may take, from its creation.
   int upload_expiry_seconds = 86400;
+  // Signed URLs for asset bytes (contentUrl, .../url): how long they are valid.
+  int signed_url_ttl_seconds = 900;
+  int upload_sweep_seconds = 300;      // how often expired uploads are swept
   std::string s3_addressing = "path";  // path | virtual
   // Collaboration (src/collab): limits per connection and per room.
   int collab_max_message_bytes = 1 << 20;  // one WebSocket message; larger ones close with 1009

@@ -4,12 +4,16 @@
 #include <sstream>
 
 #include "assets/byte_range.h"
+#include "assets/signed_request.h"
 #include "auth/request_auth.h"
 #include "core/error.h"
+#include "core/json_input.h"
 #include "core/pagination.h"
+#include "core/time.h"
 #include "http/etag.h"
 #include "http/multipart_file.h"
 #include "http/writer_buffer.h"
+#include "media/render.h"
 
 namespace od::assets {
 namespace {
@@ -42,7 +46,7 @@ void content_headers(Response& response, const Asset& asset) {
 }
 
 Response content(AssetsService& service, Request& req) {
-  Asset asset = service.get(optional_principal(req), req.param("id"));
+  Asset asset = asset_for_request(service, req, {});
   if (asset.status != "ready") throw conflict("not_ready", "The asset is not ready yet.");
   Response response;
   content_headers(response, asset);
@@ -114,6 +118,38 @@ Response upload(AssetsService& service, Request& req) {
   return Response::json(201, service.describe(service.upload_stream(me, upload, source)));
 }
 
+// POST /api/v1/assets/{id}/url {thumbnail?: size} or {thumb?: "WxH", fit?}: a signed URL for the
+// original or one derivative, for a caller who may read the asset.
+Response signed_url(AssetsService& service, Request& req) {
+  auto me = require_principal(req);
+  auto body = req.body.empty() ? nlohmann::json::object() : json_input::parse_object(req.body);
+  json_input::reject_unknown_fields(body, {"thumbnail", "thumb", "fit"});
+  auto thumbnail = json_input::int_field(body, "thumbnail", false, 1, 99999);
+  auto thumb = json_input::string_field(body, "thumb", false, 3, 11);
+  auto fit = json_input::string_field(body, "fit", false, 1, 8);
+  if (thumbnail && thumb) {
+    throw validation_error("Ask for a thumbnail or a thumb variant, not both.",
+                           {{"field", "thumb"}});
+  }
+  if (thumb && !media::parse_box(*thumb)) {
+    throw validation_error("thumb must be WxH, for example 256x256.", {{"field", "thumb"}});
+  }
+  if (fit && (!thumb || !media::parse_fit(*fit))) {
+    throw validation_error("fit must be fit, fill or crop, with thumb.", {{"field", "fit"}});
+  }
+  SignedResource resource;
+  if (thumbnail) {
+    resource = {.kind = SignedResource::Kind::Thumbnail, .thumbnail_size = int(*thumbnail)};
+  } else if (thumb) {
+    resource = {.kind = SignedResource::Kind::Variant, .thumb = *thumb, .fit = fit.value_or("fit")};
+  }
+  Asset asset = service.get(me, req.param("id"));
+  auto url = service.signed_url(asset, resource);
+  if (!url) throw unavailable("Signed URLs are not configured on this server.");
+  return Response::json(201,
+                        {{"url", *url}, {"expiresAt", rfc3339(service.signed_url_expiry_ms())}});
+}
+
 }  // namespace
 
 void register_routes(http::Router& router, AssetsService& service, http::Handler thumb_variants) {
@@ -143,6 +179,10 @@ void register_routes(http::Router& router, AssetsService& service, http::Handler
     if (thumb_variants && req.query("thumb")) return thumb_variants(req);
     return content(service, req);
   });
+
+  router.add(Method::Post, "/api/v1/assets/{id}/url",
+             [&service](Request& req) { return signed_url(service, req); },
+             {.max_body_bytes = 4 * 1024, .summary = "A short-lived signed URL for the bytes"});
 
   router.add(Method::Delete, "/api/v1/assets/{id}", [&service](Request& req) {
     service.remove(require_principal(req), req.param("id"));

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <fstream>
 #include <vector>
 
 #include "core/crypto.h"
@@ -26,9 +27,10 @@ ApiError bad_signature() {
 }  // namespace
 
 PresignedUploads::PresignedUploads(PresignedStore& store, AssetsService& assets,
-                                   PresignedConfig config)
+                                   storage::BlobStore& blobs, PresignedConfig config)
     : store_(store),
       assets_(assets),
+      blobs_(blobs),
       config_(std::move(config)),
       dir_(assets.staging_dir() / "presigned") {
   std::filesystem::create_directories(dir_);
@@ -60,15 +62,23 @@ PresignedGrant PresignedUploads::presign(const auth::Principal& caller,
   u.created_at = now_ms();
   // Whole seconds: the expiry is part of the signed URL.
   u.expires_at = (u.created_at / 1000 + config_.expiry_seconds) * 1000;
-  store_.insert(u);
   int64_t expires_s = u.expires_at / 1000;
   PresignedGrant grant;
   grant.asset_id = u.id;
+  grant.expires_at = u.expires_at;
+  // Signed before the row goes in: a backend that cannot sign refuses before anything is kept.
+  auto direct = blobs_.presign_staging_put(u.id, type, static_cast<uint64_t>(u.size),
+                                           static_cast<int>(expires_s - u.created_at / 1000));
+  store_.insert(u);
+  if (direct) {
+    grant.upload_url = direct->url;
+    grant.headers = direct->headers;
+    return grant;
+  }
   grant.upload_url = path_of(u.id) + "?expires=" + std::to_string(expires_s) +
                      "&size=" + std::to_string(u.size) +
                      "&signature=" + sign(u.id, expires_s, u.size);
-  grant.content_type = type;
-  grant.expires_at = u.expires_at;
+  grant.headers = {{"Content-Type", type}};
   return grant;
 }
 
@@ -116,9 +126,51 @@ void PresignedUploads::receive(const std::string& id, int64_t expires_s, int64_t
   store_.transition(id, "receiving", "received");
 }
 
+void PresignedUploads::fetch_direct_upload(PresignedUpload& u) {
+  if (u.state != "issued") return;  // received: fetched by an earlier complete that failed later
+  std::optional<uint64_t> size;
+  try {
+    size = blobs_.staging_size(u.id);
+  } catch (const storage::StorageError& e) {
+    log::warn("presigned_staging_unreachable", {{"upload", u.id}, {"error", e.what()}});
+    throw unavailable("The upload could not be read from storage; try again.");
+  }
+  if (!size) throw conflict("not_uploaded", "Nothing has been uploaded to this URL yet.");
+  if (static_cast<int64_t>(*size) != u.size) {
+    close(u.id);
+    throw ApiError(422, "size_mismatch", "The uploaded file is not the size declared.",
+                   {{"declared", u.size}, {"received", *size}});
+  }
+  if (!store_.transition(u.id, "issued", "receiving")) {
+    throw conflict("upload_in_progress", "This upload is being completed already.");
+  }
+  // A failed transfer gives the upload back: complete may be retried.
+  try {
+    std::ofstream out(file_of(u.id), std::ios::binary | std::ios::trunc);
+    bool found = out && blobs_.get_staging(u.id, out);
+    out.close();
+    if (!found) throw conflict("not_uploaded", "Nothing has been uploaded to this URL yet.");
+    if (!out) throw unavailable("The upload could not be stored; try again.");
+  } catch (const storage::StorageError& e) {
+    std::error_code ec;
+    std::filesystem::remove(file_of(u.id), ec);
+    store_.transition(u.id, "receiving", "issued");
+    log::warn("presigned_staging_unreachable", {{"upload", u.id}, {"error", e.what()}});
+    throw unavailable("The upload could not be read from storage; try again.");
+  } catch (...) {
+    std::error_code ec;
+    std::filesystem::remove(file_of(u.id), ec);
+    store_.transition(u.id, "receiving", "issued");
+    throw;
+  }
+  store_.transition(u.id, "receiving", "received");
+  u.state = "received";
+}
+
 Asset PresignedUploads::complete(const auth::Principal& caller, const std::string& id) {
   auto u = id.size() <= 64 ? store_.find(id) : std::nullopt;
-  if (!u || u->owner_id != caller.user_id) throw not_found("upload");
+  if (!u || u->owner_id != caller.user_id || u->state == "closed") throw not_found("upload");
+  fetch_direct_upload(*u);
   if (u->state != "received") {
     throw conflict("not_uploaded", "Nothing has been uploaded to this URL yet.");
   }
@@ -132,11 +184,11 @@ Asset PresignedUploads::complete(const auth::Principal& caller, const std::strin
     StreamedUpload meta{u->filename, u->declared_type, u->project_id, u->size};
     meta.asset_id = u->id;
     Asset asset = assets_.upload_staged(caller, meta, *staged);
-    store_.remove(id);
+    close(id);
     return asset;
   } catch (const ApiError& e) {
     if (e.status() < 500) {
-      store_.remove(id);
+      close(id);
     } else {
       staged->keep_file();  // the store failed, not the file: complete may be retried
     }
@@ -144,21 +196,41 @@ Asset PresignedUploads::complete(const auth::Principal& caller, const std::strin
   }
 }
 
-void PresignedUploads::discard(const std::string& id) {
+void PresignedUploads::close(const std::string& id) {
   std::error_code ec;
   std::filesystem::remove(file_of(id), ec);
-  store_.remove(id);
+  try {
+    blobs_.remove_staging(id);
+  } catch (const storage::StorageError& e) {
+    // The row stays until the sweep, which tries again.
+    log::warn("presigned_staging_not_removed", {{"upload", id}, {"error", e.what()}});
+  }
+  store_.close(id);
 }
 
 int PresignedUploads::sweep() {
   int removed = 0;
   for (const auto& id :
        store_.expired(now_ms() - config_.complete_grace_seconds * 1000, kSweepBatch)) {
-    discard(id);
+    // The URL has expired: nothing can be PUT to it any more, so what is there now is final.
+    std::error_code ec;
+    std::filesystem::remove(file_of(id), ec);
+    try {
+      blobs_.remove_staging(id);
+    } catch (const storage::StorageError& e) {
+      log::warn("presigned_staging_not_removed", {{"upload", id}, {"error", e.what()}});
+      continue;  // keep the row: the next sweep tries again
+    }
+    store_.remove(id);
     ++removed;
   }
   if (removed > 0) log::info("presigned_uploads_swept", {{"count", removed}});
   return removed;
+}
+
+void PresignedUploads::sweep_orphan_files() {
+  sweep_orphans(dir_, std::chrono::minutes(1),
+                [this](const std::string& id) { return store_.find(id).has_value(); });
 }
 
 }  // namespace od::assets

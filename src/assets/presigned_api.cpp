@@ -1,5 +1,6 @@
 #include "assets/presigned_api.h"
 
+#include "assets/signed_request.h"
 #include "auth/request_auth.h"
 #include "core/error.h"
 #include "core/json_input.h"
@@ -13,22 +14,6 @@ using http::Method;
 using http::Request;
 using http::Response;
 using namespace json_input;
-
-// A query parameter that must be a non-negative integer; 403 otherwise (it is part of the
-// signed URL: a malformed one is simply not a valid URL).
-int64_t signed_number(const Request& req, const char* name) {
-  auto text = req.query(name);
-  if (!text || text->empty() || text->size() > 18) {
-    throw ApiError(403, "invalid_signature", "The upload URL is not valid.");
-  }
-  int64_t value = 0;
-  for (char c : *text) {
-    if (c < '0' || c > '9')
-      throw ApiError(403, "invalid_signature", "The upload URL is not valid.");
-    value = value * 10 + (c - '0');
-  }
-  return value;
-}
 
 }  // namespace
 
@@ -48,15 +33,15 @@ void register_presigned_routes(http::Router& router, PresignedUploads& uploads,
                return Response::json(201, {{"assetId", grant.asset_id},
                                            {"uploadUrl", grant.upload_url},
                                            {"method", "PUT"},
-                                           {"headers", {{"Content-Type", grant.content_type}}},
+                                           {"headers", grant.headers},
                                            {"expiresAt", rfc3339(grant.expires_at)}});
              },
              {.max_body_bytes = 16 * 1024, .rate_class = "upload", .summary = "Presign an upload"});
 
   router.add(Method::Put, "/api/v1/assets/presigned/{id}",
              [&uploads](Request& req) {
-               int64_t expires = signed_number(req, "expires");
-               int64_t size = signed_number(req, "size");
+               int64_t expires = signed_query_number(req, "expires");
+               int64_t size = signed_query_number(req, "size");
                std::string signature = req.query("signature").value_or("");
                http::BodyReader& body = *req.body_reader;
                uploads.receive(req.param("id"), expires, size, signature,

@@ -44,6 +44,10 @@ bool PresignedStore::transition(const std::string& id, const std::string& from,
              .affected_rows > 0;
 }
 
+void PresignedStore::close(const std::string& id) {
+  db_.execute("UPDATE presigned_uploads SET state = 'closed' WHERE id = $1", {id});
+}
+
 bool PresignedStore::remove(const std::string& id) {
   return db_.execute("DELETE FROM presigned_uploads WHERE id = $1", {id}).affected_rows > 0;
 }
@@ -59,7 +63,10 @@ std::vector<std::string> PresignedStore::expired(int64_t before_ms, int limit) {
 
 int64_t PresignedStore::pending_bytes(const std::string& owner_id) {
   return db_
-      .query("SELECT COALESCE(SUM(size), 0) FROM presigned_uploads WHERE owner_id = $1", {owner_id})
+      .query(
+          "SELECT COALESCE(SUM(size), 0) FROM presigned_uploads WHERE owner_id = $1 AND state <> "
+          "'closed'",
+          {owner_id})
       .rows.front()
       .integer(0);
 }

@@ -17,7 +17,7 @@ struct PresignedUpload {
   std::string filename;
   std::string declared_type;
   int64_t size = 0;
-  std::string state;  // issued | receiving | received
+  std::string state;  // issued | receiving | received | closed (over, kept until the sweep)
   int64_t expires_at = 0;
   int64_t created_at = 0;
 };
@@ -31,9 +31,11 @@ class PresignedStore {
   // Moves `id` from state `from` to `to`; false when it was not in `from` (someone else moved it
   // first: this is how a URL accepts exactly one upload).
   bool transition(const std::string& id, const std::string& from, const std::string& to);
+  // Moves `id` to "closed" whatever its state.
+  void close(const std::string& id);
   bool remove(const std::string& id);
   std::vector<std::string> expired(int64_t before_ms, int limit);
-  // Declared sizes of the owner's uploads not completed yet (they count against the quota).
+  // Declared sizes of the owner's open uploads (they count against the quota).
   int64_t pending_bytes(const std::string& owner_id);
 
  private:

@@ -184,4 +184,9 @@ int ResumableUploads::sweep() {
   return removed;
 }
 
+void ResumableUploads::sweep_orphan_files() {
+  sweep_orphans(dir_, std::chrono::minutes(1),
+                [this](const std::string& id) { return store_.find(id).has_value(); });
+}
+
 }  // namespace od::assets

@@ -49,6 +49,8 @@ class ResumableUploads {
   void terminate(const auth::Principal& caller, const std::string& id);
   // Removes expired uploads and their files; returns how many.
   int sweep();
+  // Removes this instance's staging files whose upload is gone (swept by another instance).
+  void sweep_orphan_files();
 
   int64_t max_bytes() const { return assets_.config().max_file_bytes; }
 

@@ -43,6 +43,7 @@ AssetsService::AssetsService(AssetStore& store, storage::BlobStore& blobs,
       blobs_(blobs),
       projects_(projects),
       config_(config),
+      signer_(config_.signed_urls),
       staging_dir_(config_.staging_dir.empty()
                        ? std::filesystem::temp_directory_path() / "opendesign-uploads"
                        : std::filesystem::path(config_.staging_dir)) {
@@ -190,6 +191,24 @@ Asset AssetsService::get(const Caller& caller, const std::string& id) {
   throw not_found("asset");
 }
 
+Asset AssetsService::get_signed(const std::string& id, const SignedResource& resource,
+                                int64_t expires_s, const std::string& signature) {
+  signer_.verify(id, resource, expires_s, signature, now_ms());
+  auto asset = store_.find(id);
+  if (!asset) throw not_found("asset");
+  return *asset;
+}
+
+int64_t AssetsService::signed_url_expiry_ms() const {
+  return (now_ms() / 1000 + signer_.ttl_seconds()) * 1000;
+}
+
+std::optional<std::string> AssetsService::signed_url(const Asset& asset,
+                                                     const SignedResource& resource) {
+  if (!signer_.enabled()) return std::nullopt;
+  return signer_.url(asset.id, resource, signed_url_expiry_ms() / 1000);
+}
+
 void AssetsService::read(const Asset& asset, std::ostream& out,
                          std::optional<storage::ByteRange> range) {
   bool found = false;
@@ -252,6 +271,11 @@ std::vector<std::string> AssetsService::blobs_of_owner(const std::string& owner_
 
 nlohmann::json AssetsService::describe(const Asset& asset) {
   nlohmann::json out = to_json(asset);
+  // Only callers who may read the asset are described it: they may have its URL.
+  auto url = asset.status == "ready" ? signed_url(asset, {}) : std::nullopt;
+  out["contentUrl"] = url ? nlohmann::json(*url) : nlohmann::json(nullptr);
+  out["contentUrlExpiresAt"] =
+      url ? nlohmann::json(rfc3339(signed_url_expiry_ms())) : nlohmann::json(nullptr);
   if (hooks_.describe) hooks_.describe(asset, out);
   return out;
 }

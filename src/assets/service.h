@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "assets/signed_urls.h"
 #include "assets/staged_upload.h"
 #include "assets/store.h"
 #include "auth/service.h"
@@ -24,6 +25,8 @@ struct AssetsConfig {
   // Where uploads are received before they become blobs; on the local blob store's file system,
   // they are renamed into place. Empty: a directory under the system temp dir.
   std::string staging_dir;
+  // Signed URLs for the bytes (contentUrl in the JSON form); no key: none are handed out.
+  SignedUrlConfig signed_urls;
 };
 
 struct UploadInput {
@@ -74,6 +77,15 @@ class AssetsService {
   void check_quota(const auth::Principal& caller, int64_t more_bytes);
   // The asset, or 404 when the caller may not know it exists.
   Asset get(const Caller& caller, const std::string& id);
+  // The asset a signed URL names, for whoever holds the URL: 403 when the signature is not
+  // valid for it or has expired, 404 when the asset is gone (deletion revokes its URLs).
+  Asset get_signed(const std::string& id, const SignedResource& resource, int64_t expires_s,
+                   const std::string& signature);
+  // A URL that reads `resource` of the asset without a token until it expires (path and
+  // query); nothing when signed URLs are disabled. Hand it only to callers who may read it.
+  std::optional<std::string> signed_url(const Asset& asset, const SignedResource& resource);
+  // When URLs signed now expire (ms).
+  int64_t signed_url_expiry_ms() const;
   // Writes the asset's bytes (or `range` of them) to `out`; `asset` must come from get().
   void read(const Asset& asset, std::ostream& out,
             std::optional<storage::ByteRange> range = std::nullopt);
@@ -110,6 +122,7 @@ class AssetsService {
   storage::BlobStore& blobs_;
   projects::ProjectsService& projects_;
   AssetsConfig config_;
+  AssetUrlSigner signer_;
   std::filesystem::path staging_dir_;
   AssetHooks hooks_;
 };

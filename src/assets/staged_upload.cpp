@@ -104,4 +104,14 @@ void sweep_staging(const std::filesystem::path& dir, std::chrono::seconds max_ag
   }
 }
 
+void sweep_orphans(const std::filesystem::path& dir, std::chrono::seconds min_age,
+                   const std::function<bool(const std::string& name)>& exists) {
+  std::error_code ec;
+  auto now = std::filesystem::file_time_type::clock::now();
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.is_directory(ec) || now - entry.last_write_time(ec) < min_age) continue;
+    if (!exists(entry.path().filename().string())) std::filesystem::remove(entry.path(), ec);
+  }
+}
+
 }  // namespace od::assets

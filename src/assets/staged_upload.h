@@ -63,4 +63,10 @@ class StagedUpload {
 // worker).
 void sweep_staging(const std::filesystem::path& dir, std::chrono::seconds max_age);
 
+// Removes the files of `dir` named after uploads that no longer exist (`exists(name)` false) and
+// untouched for `min_age` (a file may be created just before its row): with several instances on
+// one database, another instance may have swept the row of an upload received here.
+void sweep_orphans(const std::filesystem::path& dir, std::chrono::seconds min_age,
+                   const std::function<bool(const std::string& name)>& exists);
+
 }  // namespace od::assets

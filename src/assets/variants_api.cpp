@@ -4,6 +4,7 @@
 
 #include "assets/accept_format.h"
 #include "assets/byte_range.h"
+#include "assets/signed_request.h"
 #include "auth/request_auth.h"
 #include "core/error.h"
 #include "http/etag.h"
@@ -11,7 +12,6 @@
 namespace od::assets {
 namespace {
 
-using auth::optional_principal;
 using http::Method;
 using http::Request;
 using http::Response;
@@ -94,13 +94,15 @@ int parse_size(const std::string& text) {
 http::Handler variant_content_handler(AssetsService& service, AssetProcessor& processor,
                                       projects::ProjectsService& projects) {
   return [&service, &processor, &projects](Request& req) {
-    Asset asset = service.get(optional_principal(req), req.param("id"));
     std::string thumb = req.query("thumb").value_or("");
+    std::string fit_name = req.query("fit").value_or("fit");
+    Asset asset = asset_for_request(
+        service, req, {.kind = SignedResource::Kind::Variant, .thumb = thumb, .fit = fit_name});
     auto box = media::parse_box(thumb);
     if (!box) {
       throw validation_error("thumb must be WxH, for example 256x256.", {{"field", "thumb"}});
     }
-    auto fit = media::parse_fit(req.query("fit").value_or("fit"));
+    auto fit = media::parse_fit(fit_name);
     if (!fit) throw validation_error("fit must be fit, fill or crop.", {{"field", "fit"}});
     media::Format format =
         pick_format(req, {media::Format::Webp, media::Format::Jpeg, media::Format::Png});
@@ -117,8 +119,9 @@ void register_variant_routes(http::Router& router, AssetsService& service,
                              AssetProcessor& processor, projects::ProjectsService& projects) {
   router.add(Method::Get, "/api/v1/assets/{id}/thumbnails/{size}",
              [&service, &processor, &projects](Request& req) {
-               Asset asset = service.get(optional_principal(req), req.param("id"));
                int size = parse_size(req.param("size"));
+               Asset asset = asset_for_request(
+                   service, req, {.kind = SignedResource::Kind::Thumbnail, .thumbnail_size = size});
                if (!processor.allowed_size(size)) {
                  throw ApiError(
                      400, "size_not_allowed",

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <istream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -33,6 +34,11 @@ struct ByteRange {
 class StorageError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+struct DirectUpload {
+  std::string url;                             // absolute, on the backend
+  std::map<std::string, std::string> headers;  // to send with the PUT
 };
 
 class BlobStore {
@@ -68,10 +74,29 @@ class BlobStore {
   virtual std::optional<std::string> presigned_put(const std::string& sha256,
                                                    const std::string& content_type,
                                                    int ttl_seconds) = 0;
+
+  // Staging objects: where an untrusted client uploads directly to the backend (S3), under a
+  // staging name (an upload id) outside the content-addressed keys, before the service verifies
+  // the bytes and stores them at their address. Local disk has none: its uploads come through
+  // this server, and these return nothing / do nothing.
+  //
+  // A presigned PUT of the staging object that binds its Content-Type and Content-Length (the
+  // backend refuses another type or size), and the headers the client must send.
+  virtual std::optional<DirectUpload> presign_staging_put(const std::string& name,
+                                                          const std::string& content_type,
+                                                          uint64_t size, int ttl_seconds);
+  // The staging object's size; nothing when it does not exist (not uploaded yet).
+  virtual std::optional<uint64_t> staging_size(const std::string& name);
+  // Writes the staging object to `out`; false when it does not exist.
+  virtual bool get_staging(const std::string& name, std::ostream& out);
+  // Idempotent: removing a missing object is fine.
+  virtual void remove_staging(const std::string& name);
 };
 
 // True for 64 lower-case hex digits: the only keys the stores accept, so a key can never name a
 // path outside the store.
 bool valid_key(const std::string& sha256);
+// True for 1 to 64 letters, digits and '-': the staging names (upload ids) the stores accept.
+bool valid_staging_name(const std::string& name);
 
 }  // namespace od::storage

@@ -1,5 +1,6 @@
 #include "storage/s3_blob_store.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -48,6 +49,11 @@ S3BlobStore::S3BlobStore(S3Config config, S3StoreOptions options)
 std::string S3BlobStore::key_of(const std::string& sha256) const {
   if (!valid_key(sha256)) throw StorageError("s3 blob store: invalid key");
   return options_.prefix + sha256.substr(0, 2) + "/" + sha256.substr(2, 2) + "/" + sha256;
+}
+
+std::string S3BlobStore::staging_key_of(const std::string& name) const {
+  if (!valid_staging_name(name)) throw StorageError("s3 blob store: invalid staging name");
+  return options_.staging_prefix + name;
 }
 
 BlobInfo S3BlobStore::put_file(const std::string& path, const std::string& content_type) {
@@ -179,6 +185,42 @@ std::optional<std::string> S3BlobStore::presigned_get(const std::string& sha256,
 std::optional<std::string> S3BlobStore::presigned_put(const std::string& sha256, const std::string&,
                                                       int ttl_seconds) {
   return client_.presign("PUT", key_of(sha256), ttl_seconds);
+}
+
+std::optional<DirectUpload> S3BlobStore::presign_staging_put(const std::string& name,
+                                                             const std::string& content_type,
+                                                             uint64_t size, int ttl_seconds) {
+  // Both headers are signed: S3 refuses a PUT of another type or length with this URL. SigV4
+  // presigned URLs live at most 7 days.
+  std::string url =
+      client_.presign("PUT", staging_key_of(name), std::min(ttl_seconds, 7 * 86400),
+                      {{"content-length", std::to_string(size)}, {"content-type", content_type}});
+  return DirectUpload{url, {{"Content-Type", content_type}}};
+}
+
+std::optional<uint64_t> S3BlobStore::staging_size(const std::string& name) {
+  auto response = client_.head_object(staging_key_of(name));
+  if (response.status == 404) return std::nullopt;
+  if (response.status != 200 || !response.headers.count("content-length")) {
+    throw StorageError("s3 blob store: HEAD failed with HTTP " + std::to_string(response.status));
+  }
+  return std::stoull(response.headers["content-length"]);
+}
+
+bool S3BlobStore::get_staging(const std::string& name, std::ostream& out) {
+  auto response = client_.get_object(staging_key_of(name), out);
+  if (response.status == 404) return false;
+  if (response.status != 200) {
+    throw StorageError("s3 blob store: GET failed with HTTP " + std::to_string(response.status));
+  }
+  return true;
+}
+
+void S3BlobStore::remove_staging(const std::string& name) {
+  auto response = client_.delete_object(staging_key_of(name));
+  if (response.status != 204 && response.status != 200 && response.status != 404) {
+    throw StorageError("s3 blob store: DELETE failed with HTTP " + std::to_string(response.status));
+  }
 }
 
 }  // namespace od::storage

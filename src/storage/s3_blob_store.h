@@ -15,6 +15,7 @@ struct S3StoreOptions {
   std::string prefix;                       // e.g. "blobs/"
   uint64_t part_size = 8ull * 1024 * 1024;  // multipart above this; S3 wants >= 5 MiB parts
   std::filesystem::path spool_dir = std::filesystem::temp_directory_path();
+  std::string staging_prefix = "staging/";  // direct client uploads, before verification
 };
 
 class S3BlobStore : public BlobStore {
@@ -34,8 +35,15 @@ class S3BlobStore : public BlobStore {
   std::optional<std::string> presigned_put(const std::string& sha256,
                                            const std::string& content_type,
                                            int ttl_seconds) override;
+  std::optional<DirectUpload> presign_staging_put(const std::string& name,
+                                                  const std::string& content_type, uint64_t size,
+                                                  int ttl_seconds) override;
+  std::optional<uint64_t> staging_size(const std::string& name) override;
+  bool get_staging(const std::string& name, std::ostream& out) override;
+  void remove_staging(const std::string& name) override;
 
   std::string key_of(const std::string& sha256) const;
+  std::string staging_key_of(const std::string& name) const;
   S3Client& client() { return client_; }
 
  private:

@@ -318,10 +318,12 @@ void S3Client::abort_multipart(const std::string& key, const std::string& upload
   send("DELETE", key, {{"uploadId", upload_id}}, {}, Body{}, nullptr);
 }
 
-std::string S3Client::presign(const std::string& method, const std::string& key, int ttl_seconds) {
+std::string S3Client::presign(const std::string& method, const std::string& key, int ttl_seconds,
+                              const std::map<std::string, std::string>& headers) {
   sigv4::Request request;
   request.method = method;
   request.path = object_path(key);
+  request.headers = headers;
   request.headers["host"] = host();
   std::string query = sigv4::presign_query(request, now_seconds(), ttl_seconds, credentials_);
   return scheme_ + "://" + host() + request.path + "?" + query;

@@ -57,8 +57,10 @@ class S3Client {
                           const std::vector<std::string>& etags);
   void abort_multipart(const std::string& key, const std::string& upload_id);
 
-  // A URL valid for `ttl_seconds` that performs `method` (GET or PUT) on the object.
-  std::string presign(const std::string& method, const std::string& key, int ttl_seconds);
+  // A URL valid for `ttl_seconds` that performs `method` (GET or PUT) on the object. The
+  // `headers` (lower-case names) are signed too: the request must carry them with these values.
+  std::string presign(const std::string& method, const std::string& key, int ttl_seconds,
+                      const std::map<std::string, std::string>& headers = {});
 
   // Creates the bucket (tests and first-run setup); fine when it already exists and is ours.
   void create_bucket();

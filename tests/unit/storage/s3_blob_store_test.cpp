@@ -25,9 +25,14 @@ size_t collect(char* data, size_t size, size_t count, void* user) {
 
 // A plain HTTP request with libcurl, as any client holding the URL would make it.
 Fetched fetch(const std::string& url, const std::string& method = "GET",
-              const std::string& upload = "") {
+              const std::string& upload = "", const std::string& content_type = "") {
   Fetched result;
   CURL* curl = curl_easy_init();
+  curl_slist* headers = nullptr;
+  if (!content_type.empty()) {
+    headers = curl_slist_append(headers, ("Content-Type: " + content_type).c_str());
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  }
   std::string body = upload;
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
@@ -40,6 +45,7 @@ Fetched fetch(const std::string& url, const std::string& method = "GET",
   EXPECT_EQ(curl_easy_perform(curl), CURLE_OK);
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
   curl_easy_cleanup(curl);
+  curl_slist_free_all(headers);
   return result;
 }
 
@@ -107,6 +113,31 @@ TEST_F(S3BlobStoreTest, PresignedPutStoresTheObject) {
   std::ostringstream out;
   ASSERT_TRUE(store.get(sha, out));
   EXPECT_EQ(out.str(), "uploaded directly");
+}
+
+TEST_F(S3BlobStoreTest, StagingPutBindsTypeAndLength) {
+  S3BlobStore store = make(fresh_s3_config());
+  auto upload = store.presign_staging_put("upload-1", "image/png", 5, 300);
+  ASSERT_TRUE(upload);
+  EXPECT_EQ(upload->headers.at("Content-Type"), "image/png");
+  EXPECT_FALSE(store.staging_size("upload-1"));
+  // Another type or another length than signed is refused by the service.
+  EXPECT_EQ(fetch(upload->url, "PUT", "12345", "video/mp4").status, 403);
+  EXPECT_EQ(fetch(upload->url, "PUT", "123456", "image/png").status, 403);
+  EXPECT_FALSE(store.staging_size("upload-1"));
+
+  EXPECT_EQ(fetch(upload->url, "PUT", "12345", "image/png").status, 200);
+  EXPECT_EQ(store.staging_size("upload-1"), 5u);
+  std::ostringstream out;
+  ASSERT_TRUE(store.get_staging("upload-1", out));
+  EXPECT_EQ(out.str(), "12345");
+  store.remove_staging("upload-1");
+  store.remove_staging("upload-1");  // idempotent
+  EXPECT_FALSE(store.staging_size("upload-1"));
+  std::ostringstream none;
+  EXPECT_FALSE(store.get_staging("upload-1", none));
+  // Staging names cannot reach other keys.
+  EXPECT_THROW(store.staging_size("../blobs/x"), StorageError);
 }
 
 TEST_F(S3BlobStoreTest, VirtualHostAddressing) {
