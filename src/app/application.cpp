@@ -14,6 +14,7 @@
 #include "ai/provider_api.h"
 #include "ai/refine_handler.h"
 #include "ai/usage_api.h"
+#include "app/archive_assets.h"
 #include "app/auth_setup.h"
 #include "app/design2code_api.h"
 #include "app/design2code_job.h"
@@ -352,40 +353,6 @@ void Application::queue_unprocessed_assets() {
   if (queued > 0) log::info("queued_unprocessed_assets", {{"count", queued}});
 }
 
-// Project ZIPs carry the project's assets (originals only: derivatives are remade on import).
-projects::ArchiveAssets Application::archive_assets() {
-  projects::ArchiveAssets out;
-  out.collect = [this](const std::string& project_id) {
-    std::vector<projects::ArchivedAsset> files;
-    for (std::string before;;) {
-      auto page = asset_store_->list_by_project(project_id, before, 100);
-      for (const auto& asset : page) {
-        if (asset.status != "ready") continue;
-        std::ostringstream bytes;
-        assets_->read(asset, bytes);
-        files.push_back({asset.filename, asset.content_type, std::move(bytes).str()});
-      }
-      if (page.size() < 100) break;
-      before = page.back().id;
-    }
-    return files;
-  };
-  out.restore = [this](const auth::Principal& caller, const std::string& project_id,
-                       const std::vector<projects::ArchivedAsset>& files) {
-    std::vector<std::string> created;
-    try {
-      for (const auto& file : files) {
-        assets::UploadInput input{file.filename, file.content_type, project_id, file.bytes};
-        created.push_back(assets_->upload(caller, input).id);
-      }
-    } catch (...) {
-      for (const auto& id : created) assets_->remove(caller, id);
-      throw;
-    }
-  };
-  return out;
-}
-
 void Application::register_routes(http::Router& router) {
   assets::register_routes(router, *assets_,
                           assets::variant_content_handler(*assets_, *asset_processor_, *projects_));
@@ -408,7 +375,12 @@ void Application::register_routes(http::Router& router) {
   ai::register_provider_routes(router, ai_provider_.get());
   jobs::register_webhook_routes(router, *jobs_, *webhooks_);
   jobs::register_worker_routes(router, *external_workers_);
-  projects::register_archive_routes(router, *projects_, archive_assets());
+  projects::ArchiveOptions archive_options;
+  archive_options.limits.max_archive_bytes = uint64_t(config_.max_import_mb) * 1024 * 1024;
+  archive_options.limits.max_asset_bytes = uint64_t(config_.max_upload_mb) * 1024 * 1024;
+  archive_options.staging_dir = assets_->staging_dir().string();
+  projects::register_archive_routes(router, *projects_, archive_assets(*assets_, *asset_store_),
+                                    archive_options);
   register_gdpr_routes(router, *accounts_, *projects_, *assets_);
   register_design2code_routes(router);
   std::vector<ReadinessCheck> checks = {{"database", [this] { return db_->ping(); }}};

@@ -65,7 +65,6 @@ class Application {
   void start_job_runners();
   void stop_job_runners();
   void build_media_processing();
-  projects::ArchiveAssets archive_assets();
   void queue_unprocessed_assets();
 
   Config config_;

@@ -122,6 +122,7 @@ const std::vector<ConfigKey>& config_keys() {
       {"oauth-github-emails-url", "GitHub user emails endpoint"},
       {"max-upload-mb", "largest uploaded asset, MiB"},
       {"user-quota-mb", "storage quota per user for assets, MiB"},
+      {"max-import-mb", "largest uploaded project archive (ZIP with assets), MiB"},
       {"upload-expiry-seconds", "how long a resumable (tus) upload may take, seconds"},
       {"signed-url-ttl-seconds", "how long a signed URL for an asset's bytes is valid, seconds"},
       {"upload-sweep-seconds", "how often expired uploads and their staging files are swept"},
@@ -201,6 +202,8 @@ void apply_setting(Config& c, const std::string& name, const std::string& value)
     c.max_upload_mb = parse_int(name, value, 1, 2048);
   else if (name == "user-quota-mb")
     c.user_quota_mb = parse_int(name, value, 1, 100'000'000);
+  else if (name == "max-import-mb")
+    c.max_import_mb = parse_int(name, value, 1, 1'000'000);
   else if (name == "collab-max-message-bytes")
     c.collab_max_message_bytes = parse_int(name, value, 1024, 64 << 20);
   else if (name == "collab-messages-per-second")

@@ -63,6 +63,7 @@ struct Config {
   // Assets and their blob store: local disk under <data_dir>/blobs unless an S3 bucket is set.
   int max_upload_mb = 100;   // one uploaded file
   int user_quota_mb = 1024;  // everything one user stores
+  int max_import_mb = 2048;  // one uploaded project archive (staged on disk)
   std::string s3_endpoint;   // scheme://host[:port]; empty with a bucket: AWS
   std::string s3_bucket;     // set: blobs go to S3
   std::string s3_region = "us-east-1";

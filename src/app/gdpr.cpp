@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "app/archive_assets.h"
+#include "core/error.h"
 #include "core/time.h"
 
 namespace od::app {
@@ -98,6 +100,39 @@ nlohmann::json export_user_data(auth::AuthService& accounts, projects::ProjectsS
           {"memberships", memberships},
           {"identities", identities},
           {"assets", owned_assets}};
+}
+
+projects::StreamedZip export_user_zip(auth::AuthService& accounts,
+                                      projects::ProjectsService& projects,
+                                      assets::AssetsService& assets, const auth::Principal& me) {
+  nlohmann::json data = export_user_data(accounts, projects, assets, me);
+  std::map<std::string, std::pair<std::string, projects::ExportedAsset>> files;  // by asset id
+  for (std::string before;;) {
+    auto page = assets.list(me, std::nullopt, before, kAssetPage);
+    for (const auto& asset : page) {
+      if (asset.status != "ready") continue;
+      try {
+        files.emplace(asset.id, std::pair(std::string("assets/") + asset.id + "-" + asset.filename,
+                                          exported_asset(assets, asset)));
+      } catch (const ApiError& e) {
+        if (e.status() != 410) throw;  // bytes no longer stored: listed without a file
+      }
+    }
+    if (static_cast<int>(page.size()) < kAssetPage) break;
+    before = page.back().id;
+  }
+  for (auto& entry : data["assets"]) {
+    auto file = files.find(entry.value("id", ""));
+    entry["file"] =
+        file == files.end() ? nlohmann::json(nullptr) : nlohmann::json(file->second.first);
+  }
+  projects::StreamedZip zip;
+  zip.add_deflated("data.json", data.dump(2));
+  for (auto& [id, file] : files) {
+    auto& [path, exported] = file;
+    zip.add_stored(path, exported.size, std::move(exported.write));
+  }
+  return zip;
 }
 
 void erase_user(auth::AuthService& accounts, assets::AssetsService& assets,

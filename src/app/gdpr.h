@@ -9,6 +9,7 @@
 #include "assets/service.h"
 #include "auth/service.h"
 #include "projects/service.h"
+#include "projects/zip_stream.h"
 
 namespace od::app {
 
@@ -19,6 +20,13 @@ namespace od::app {
 // GET /api/v1/assets/{id}/content, which each entry names as contentUrl.
 nlohmann::json export_user_data(auth::AuthService& accounts, projects::ProjectsService& projects,
                                 assets::AssetsService& assets, const auth::Principal& me);
+
+// The same, with the bytes: a ZIP laid out for streaming that holds data.json (the document
+// above, each asset naming its entry as "file", or null when its bytes are not stored) and, under
+// assets/<id>-<filename>, every asset the user owns, read from the blob store while it is written.
+projects::StreamedZip export_user_zip(auth::AuthService& accounts,
+                                      projects::ProjectsService& projects,
+                                      assets::AssetsService& assets, const auth::Principal& me);
 
 // Deletes the account after re-authentication (see AuthService::delete_account). Its projects
 // (with versions, tags and members), sessions, one-time tokens, identities and memberships go in

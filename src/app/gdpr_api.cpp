@@ -2,7 +2,9 @@
 
 #include "app/gdpr.h"
 #include "auth/request_auth.h"
+#include "core/error.h"
 #include "core/json_input.h"
+#include "projects/archive_api.h"
 
 namespace od::app {
 namespace {
@@ -20,6 +22,15 @@ void register_gdpr_routes(http::Router& router, auth::AuthService& accounts,
                           projects::ProjectsService& projects, assets::AssetsService& assets) {
   router.add(Method::Get, "/api/v1/me/export", [&accounts, &projects, &assets](Request& req) {
     auth::Principal me = auth::require_principal(req);
+    std::string format = req.query("format").value_or("json");
+    if (format == "zip") {
+      auto zip =
+          std::make_shared<projects::StreamedZip>(export_user_zip(accounts, projects, assets, me));
+      return projects::zip_download(std::move(zip), "opendesign-data-" + me.user_id + ".zip");
+    }
+    if (format != "json") {
+      throw validation_error("format must be json or zip", {{"field", "format"}});
+    }
     Response response = Response::json(200, export_user_data(accounts, projects, assets, me));
     response.headers.set("Content-Disposition",
                          "attachment; filename=\"opendesign-data-" + me.user_id + ".json\"");

@@ -1,14 +1,15 @@
 #include "projects/archive.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zip.h>
 
 #include <algorithm>
 #include <cctype>
-#include <deque>
 #include <map>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 
 #include "core/error.h"
@@ -61,60 +62,6 @@ ApiError invalid_project(const std::string& entry, const std::string& problem) {
   return entry_error(422, "invalid_project_archive", entry + ": " + problem, entry);
 }
 
-// Builds a ZIP in memory. Entry contents are kept alive here until the archive is written,
-// because libzip reads buffer sources only when it closes the archive.
-class ZipWriter {
- public:
-  ZipWriter() {
-    zip_error_t error;
-    zip_error_init(&error);
-    source_.reset(zip_source_buffer_create(nullptr, 0, 0, &error));
-    if (!source_) throw std::runtime_error("cannot create a ZIP buffer");
-    zip_t* zip = zip_open_from_source(source_.get(), ZIP_TRUNCATE, &error);
-    zip_error_fini(&error);
-    if (!zip) throw std::runtime_error("cannot start a ZIP archive");
-    // The archive now holds the source; keep our own reference to read the result after close.
-    zip_source_keep(source_.get());
-    zip_.reset(zip);
-  }
-
-  void add(const std::string& name, std::string content) {
-    const std::string& kept = contents_.emplace_back(std::move(content));
-    zip_source_t* source = zip_source_buffer(zip_.get(), kept.data(), kept.size(), 0);
-    if (!source || zip_file_add(zip_.get(), name.c_str(), source, ZIP_FL_ENC_UTF_8) < 0) {
-      if (source) zip_source_free(source);
-      throw std::runtime_error("cannot add " + name +
-                               " to the archive: " + zip_strerror(zip_.get()));
-    }
-  }
-
-  std::string finish() {
-    if (zip_close(zip_.get()) < 0) {
-      throw std::runtime_error(std::string("cannot write the archive: ") +
-                               zip_strerror(zip_.get()));
-    }
-    zip_.release();  // zip_close freed it
-    zip_source_t* source = source_.get();
-    if (zip_source_open(source) < 0) throw std::runtime_error("cannot read the archive back");
-    std::string bytes;
-    zip_source_seek(source, 0, SEEK_END);
-    zip_int64_t size = zip_source_tell(source);
-    zip_source_seek(source, 0, SEEK_SET);
-    if (size > 0) {
-      bytes.resize(static_cast<size_t>(size));
-      if (zip_source_read(source, bytes.data(), size) != size) bytes.clear();
-    }
-    zip_source_close(source);
-    if (bytes.empty()) throw std::runtime_error("cannot read the archive back");
-    return bytes;
-  }
-
- private:
-  SourcePtr source_;  // declared first: outlives the archive that reads from it
-  ZipPtr zip_;
-  std::deque<std::string> contents_;
-};
-
 std::string framework_of(const nlohmann::json& code) {
   std::string framework = code.is_object() ? code.value("framework", "plain") : "plain";
   return framework == "react" || framework == "vue" ? framework : "plain";
@@ -122,16 +69,16 @@ std::string framework_of(const nlohmann::json& code) {
 
 // Adds design.json and the code files of one state (the project or a version) under `prefix`;
 // returns the paths written.
-std::vector<std::string> add_content(ZipWriter& zip, const std::string& prefix,
+std::vector<std::string> add_content(StreamedZip& zip, const std::string& prefix,
                                      const nlohmann::json& design, const nlohmann::json& code) {
   std::vector<std::string> paths = {kDesign};
-  zip.add(prefix + kDesign, design.dump());
+  zip.add_deflated(prefix + kDesign, design.dump());
   std::string framework = framework_of(code);
   for (const CodeFile& file : kCodeFiles) {
     if (framework != file.framework) continue;
     auto text = code.find(file.field);
     if (text == code.end() || !text->is_string()) continue;
-    zip.add(prefix + file.path, text->get<std::string>());
+    zip.add_deflated(prefix + file.path, text->get<std::string>());
     paths.push_back(file.path);
   }
   return paths;
@@ -218,44 +165,72 @@ struct Entry {
   zip_uint64_t declared = 0;  // the uncompressed size the archive claims: a hint, not a fact
 };
 
-// Inflates one entry, counting what actually comes out: the sizes in the archive are the
-// uploader's claims, so every cap is enforced on the real bytes and reading stops at the cap.
-std::string read_entry(zip_t* zip, const std::string& name, const Entry& entry, size_t cap,
-                       const ImportLimits& limits, size_t& total) {
-  auto check = [&](zip_uint64_t size) {
-    if (size > limits.ratio_floor_bytes &&
-        size / std::max<zip_uint64_t>(entry.compressed, 1) > limits.max_ratio) {
-      throw too_large("Archive entry '" + name + "' is compressed more than " +
-                          std::to_string(limits.max_ratio) + ":1, like a ZIP bomb.",
-                      name, "compression_ratio", limits.max_ratio);
+// Inflates one entry chunk by chunk, counting what actually comes out: the sizes in the archive
+// are the uploader's claims, so every cap is enforced on the real bytes and reading stops at the
+// cap. libzip checks the CRC-32 once the entry has been read to its end.
+class EntryReader {
+ public:
+  EntryReader(zip_t* zip, std::string name, const Entry& entry, uint64_t cap,
+              const ImportLimits& limits)
+      : name_(std::move(name)), compressed_(entry.compressed), cap_(cap), limits_(limits) {
+    // An honest bomb is refused by the sizes it declares, before anything is inflated.
+    check(entry.declared);
+    file_.reset(zip_fopen_index(zip, entry.index, 0));
+    if (!file_) {
+      throw entry_error(400, "invalid_archive",
+                        "Archive entry '" + name_ + "' cannot be read: " + zip_strerror(zip),
+                        name_);
     }
-    if (size > cap) {
-      throw too_large(
-          "Archive entry '" + name + "' is larger than " + std::to_string(cap) + " bytes.", name,
-          "entry_size", cap);
-    }
-  };
-  // An honest bomb is refused by the sizes it declares, before anything is inflated.
-  check(entry.declared);
-  FilePtr file(zip_fopen_index(zip, entry.index, 0));
-  if (!file) {
-    throw entry_error(400, "invalid_archive",
-                      "Archive entry '" + name + "' cannot be read: " + zip_strerror(zip), name);
   }
-  std::string out;
-  char buffer[kReadChunk];
-  for (;;) {
-    zip_int64_t got = zip_fread(file.get(), buffer, sizeof buffer);
+
+  // Up to `max` inflated bytes into `out`; 0 at the end of the entry.
+  size_t read(char* out, size_t max) {
+    zip_int64_t got = zip_fread(file_.get(), out, max);
     if (got < 0) {
       throw entry_error(400, "invalid_archive",
-                        "Archive entry '" + name +
-                            "' is corrupt: " + zip_error_strerror(zip_file_get_error(file.get())),
-                        name);
+                        "Archive entry '" + name_ +
+                            "' is corrupt: " + zip_error_strerror(zip_file_get_error(file_.get())),
+                        name_);
     }
-    if (got == 0) break;
-    out.append(buffer, static_cast<size_t>(got));
-    check(out.size());
-    total += static_cast<size_t>(got);
+    count_ += static_cast<uint64_t>(got);
+    check(count_);
+    return static_cast<size_t>(got);
+  }
+
+  const std::string& name() const { return name_; }
+
+ private:
+  void check(uint64_t size) const {
+    if (size > limits_.ratio_floor_bytes &&
+        size / std::max<uint64_t>(compressed_, 1) > limits_.max_ratio) {
+      throw too_large("Archive entry '" + name_ + "' is compressed more than " +
+                          std::to_string(limits_.max_ratio) + ":1, like a ZIP bomb.",
+                      name_, "compression_ratio", limits_.max_ratio);
+    }
+    if (size > cap_) {
+      throw too_large(
+          "Archive entry '" + name_ + "' is larger than " + std::to_string(cap_) + " bytes.", name_,
+          "entry_size", cap_);
+    }
+  }
+
+  std::string name_;
+  uint64_t compressed_;
+  uint64_t cap_;
+  const ImportLimits& limits_;
+  FilePtr file_;
+  uint64_t count_ = 0;
+};
+
+// An entry read whole into memory (manifest, design, code), counted against the total.
+std::string read_entry(zip_t* zip, const std::string& name, const Entry& entry, size_t cap,
+                       const ImportLimits& limits, size_t& total) {
+  EntryReader reader(zip, name, entry, cap, limits);
+  std::string out;
+  char buffer[kReadChunk];
+  while (size_t got = reader.read(buffer, sizeof buffer)) {
+    out.append(buffer, got);
+    total += got;
     if (total > limits.max_total_bytes) {
       throw too_large(
           "The archive inflates to more than " + std::to_string(limits.max_total_bytes) + " bytes.",
@@ -286,18 +261,14 @@ std::string code_path(const std::string& framework, const std::string& field) {
   return "";
 }
 
-struct AssetEntry {
-  std::string path, filename, content_type;
-};
-
 struct Manifest {
   ImportedProject project;
   std::vector<std::string> files;
-  std::vector<AssetEntry> assets;
+  std::vector<ArchivedAsset> assets;
 };
 
-std::vector<AssetEntry> parse_asset_list(const nlohmann::json& doc, const ImportLimits& limits) {
-  std::vector<AssetEntry> out;
+std::vector<ArchivedAsset> parse_asset_list(const nlohmann::json& doc, const ImportLimits& limits) {
+  std::vector<ArchivedAsset> out;
   if (!doc.contains("assets")) return out;
   const auto& list = doc["assets"];
   if (!list.is_array() || list.size() > limits.max_assets) {
@@ -309,7 +280,7 @@ std::vector<AssetEntry> parse_asset_list(const nlohmann::json& doc, const Import
     if (!item.is_object()) {
       throw validation_error("Each entry of 'assets' is an object.", {{"field", "/assets"}});
     }
-    AssetEntry entry;
+    ArchivedAsset entry;
     entry.path = *ji::string_field(item, "path", true, 1, 255);
     entry.filename = *ji::string_field(item, "filename", true, 1, 255);
     entry.content_type = *ji::string_field(item, "contentType", true, 1, 100);
@@ -358,10 +329,11 @@ Manifest parse_manifest(const std::string& text, const ImportLimits& limits) {
 
 }  // namespace
 
-std::string export_project_zip(const Project& project, const std::vector<Version>* history,
-                               const std::vector<ArchivedAsset>& assets) {
-  ZipWriter zip;
-  std::vector<std::string> files = add_content(zip, "", project.design, project.code);
+StreamedZip project_zip(const Project& project, const std::vector<Version>* history,
+                        std::vector<ExportedAsset> assets, StreamedZip::Options options) {
+  // Everything but the assets is laid out first, so the manifest (which lists it) can lead.
+  StreamedZip content(options);
+  std::vector<std::string> files = add_content(content, "", project.design, project.code);
   nlohmann::json manifest = {{"format", kArchiveFormat},
                              {"formatVersion", kArchiveFormatVersion},
                              {"projectId", project.id},
@@ -382,48 +354,101 @@ std::string export_project_zip(const Project& project, const std::vector<Version
                               {"createdBy", v.created_by},
                               {"createdAt", rfc3339(v.created_at)},
                               {"framework", framework_of(v.code)}};
-      about["files"] = add_content(zip, prefix, v.design, v.code);
-      zip.add(prefix + "version.json", about.dump(2));
+      about["files"] = add_content(content, prefix, v.design, v.code);
+      content.add_deflated(prefix + "version.json", about.dump(2));
       numbers.push_back(v.number);
     }
     manifest["versions"] = numbers;
   }
+  std::vector<std::string> asset_paths;
   if (!assets.empty()) {
     nlohmann::json listed = nlohmann::json::array();
     for (size_t i = 0; i < assets.size(); ++i) {
       // The index keeps equal file names apart; stored names are already sanitised.
       std::string path = kAssetsDir + std::to_string(i + 1) + "-" + assets[i].filename;
-      zip.add(path, assets[i].bytes);
       listed.push_back({{"path", path},
                         {"filename", assets[i].filename},
                         {"contentType", assets[i].content_type}});
+      asset_paths.push_back(std::move(path));
     }
     manifest["assets"] = listed;
   }
-  zip.add(kManifest, manifest.dump(2));
-  return zip.finish();
+  StreamedZip zip(options);
+  zip.add_deflated(kManifest, manifest.dump(2));
+  zip.append(std::move(content));
+  for (size_t i = 0; i < assets.size(); ++i) {
+    zip.add_stored(std::move(asset_paths[i]), assets[i].size, std::move(assets[i].write));
+  }
+  return zip;
 }
 
-ImportedProject parse_project_zip(std::string_view bytes, const ImportLimits& limits) {
-  if (bytes.size() > limits.max_archive_bytes) {
-    throw too_large(
-        "The archive is larger than " + std::to_string(limits.max_archive_bytes) + " bytes.", "",
-        "archive_size", limits.max_archive_bytes);
+struct ProjectArchiveReader::Archive {
+  ZipPtr zip;
+  std::map<std::string, Entry> entries;
+};
+
+ProjectArchiveReader::ProjectArchiveReader(int fd, const ImportLimits& limits) : limits_(limits) {
+  FILE* file = fdopen(fd, "rb");
+  if (!file) {
+    ::close(fd);
+    throw std::runtime_error("cannot read the staged archive");
   }
-  if (bytes.empty())
-    throw ApiError(400, "invalid_archive", "The body is empty; send a ZIP archive.");
   zip_error_t error;
   zip_error_init(&error);
-  SourcePtr source(zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error));
-  ZipPtr zip(source ? zip_open_from_source(source.get(), ZIP_RDONLY, &error) : nullptr);
+  zip_source_t* source = zip_source_filep_create(file, 0, -1, &error);
+  zip_error_fini(&error);
+  if (!source) {
+    fclose(file);
+    throw std::runtime_error("cannot read the staged archive");
+  }
+  open(source);  // owns the source (and the file) from here on
+}
+
+ProjectArchiveReader::ProjectArchiveReader(std::string_view bytes, const ImportLimits& limits)
+    : limits_(limits) {
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
+  zip_error_fini(&error);
+  if (!source) throw std::runtime_error("cannot read the archive");
+  open(source);
+}
+
+ProjectArchiveReader::~ProjectArchiveReader() = default;
+
+void ProjectArchiveReader::open(zip_source_t* raw_source) {
+  SourcePtr source(raw_source);
+  zip_stat_t whole;
+  zip_stat_init(&whole);
+  if (zip_source_stat(source.get(), &whole) == 0 && (whole.valid & ZIP_STAT_SIZE)) {
+    if (whole.size == 0) {
+      throw ApiError(400, "invalid_archive", "The body is empty; send a ZIP archive.");
+    }
+    if (whole.size > limits_.max_archive_bytes) {
+      throw too_large(
+          "The archive is larger than " + std::to_string(limits_.max_archive_bytes) + " bytes.", "",
+          "archive_size", limits_.max_archive_bytes);
+    }
+  }
+  zip_error_t error;
+  zip_error_init(&error);
+  ZipPtr zip(zip_open_from_source(source.get(), ZIP_RDONLY, &error));
   std::string why = zip_error_strerror(&error);
   zip_error_fini(&error);
   if (!zip) {
     throw ApiError(400, "invalid_archive", "The body is not a readable ZIP archive: " + why + ".");
   }
   source.release();  // the archive owns it now
+  archive_ = std::make_unique<Archive>();
+  archive_->zip = std::move(zip);
+  read_project();
+}
 
-  zip_int64_t count = zip_get_num_entries(zip.get(), 0);
+void ProjectArchiveReader::read_project() {
+  zip_t* zip = archive_->zip.get();
+  std::map<std::string, Entry>& entries = archive_->entries;
+  const ImportLimits& limits = limits_;
+  zip_int64_t count = zip_get_num_entries(zip, 0);
   if (count < 0) throw ApiError(400, "invalid_archive", "The archive is corrupt.");
   if (static_cast<size_t>(count) > limits.max_entries) {
     throw too_large("The archive has " + std::to_string(count) + " entries; at most " +
@@ -432,16 +457,15 @@ ImportedProject parse_project_zip(std::string_view bytes, const ImportLimits& li
   }
 
   // Every entry is checked before any is read, so a bad one anywhere refuses the whole archive.
-  std::map<std::string, Entry> entries;
   for (zip_int64_t i = 0; i < count; ++i) {
     auto index = static_cast<zip_uint64_t>(i);
-    const char* raw = zip_get_name(zip.get(), index, ZIP_FL_ENC_RAW);
+    const char* raw = zip_get_name(zip, index, ZIP_FL_ENC_RAW);
     if (!raw) throw ApiError(400, "invalid_archive", "The archive is corrupt.");
     std::string name = raw;
     check_name(name, limits);
-    check_type(zip.get(), index, name);
+    check_type(zip, index, name);
     zip_stat_t stat;
-    if (zip_stat_index(zip.get(), index, ZIP_FL_ENC_RAW, &stat) != 0) {
+    if (zip_stat_index(zip, index, ZIP_FL_ENC_RAW, &stat) != 0) {
       throw entry_error(400, "invalid_archive", "The archive is corrupt.", name);
     }
     if ((stat.valid & ZIP_STAT_ENCRYPTION_METHOD) && stat.encryption_method != ZIP_EM_NONE) {
@@ -462,10 +486,11 @@ ImportedProject parse_project_zip(std::string_view bytes, const ImportLimits& li
   }
   size_t total = 0;
   Manifest manifest =
-      parse_manifest(read_entry(zip.get(), kManifest, manifest_entry->second,
+      parse_manifest(read_entry(zip, kManifest, manifest_entry->second,
                                 std::min(kMaxManifestBytes, limits.max_entry_bytes), limits, total),
                      limits);
-  ImportedProject& project = manifest.project;
+  project_ = std::move(manifest.project);
+  ImportedProject& project = project_;
   std::string framework = project.code["framework"];
 
   // The manifest lists the files; each must be design.json or a code file of the framework,
@@ -484,8 +509,7 @@ ImportedProject parse_project_zip(std::string_view bytes, const ImportLimits& li
       throw invalid_project(kManifest, "lists '" + path + "' twice.");
     auto entry = entries.find(path);
     if (entry == entries.end()) throw invalid_project(path, "is listed but missing.");
-    std::string text =
-        read_entry(zip.get(), path, entry->second, limits.max_entry_bytes, limits, total);
+    std::string text = read_entry(zip, path, entry->second, limits.max_entry_bytes, limits, total);
     if (path == kDesign) {
       project.design =
           within_entry(path, [&] { return ji::parse_object(text, limits.max_json_depth); });
@@ -497,22 +521,33 @@ ImportedProject parse_project_zip(std::string_view bytes, const ImportLimits& li
   if (!listed.count(kDesign)) {
     throw invalid_project(kDesign, "is required and must be listed in manifest.json.");
   }
-  for (const auto& asset : manifest.assets) {
+  for (auto& asset : manifest.assets) {
     if (!listed.insert(asset.path).second) {
       throw invalid_project(kManifest, "lists '" + asset.path + "' twice.");
     }
     auto entry = entries.find(asset.path);
     if (entry == entries.end()) throw invalid_project(asset.path, "is listed but missing.");
-    project.assets.push_back(
-        {asset.filename, asset.content_type,
-         read_entry(zip.get(), asset.path, entry->second, limits.max_entry_bytes, limits, total)});
+    asset.declared_size = entry->second.declared;
+    if (asset.declared_size > limits.max_asset_bytes) {
+      throw too_large("Archive entry '" + asset.path + "' is larger than " +
+                          std::to_string(limits.max_asset_bytes) + " bytes.",
+                      asset.path, "entry_size", limits.max_asset_bytes);
+    }
+    project.assets.push_back(std::move(asset));
   }
   for (const auto& [name, entry] : entries) {
     if (name != kManifest && !listed.count(name) && name.rfind(kVersionsDir, 0) != 0) {
       throw invalid_project(name, "is not listed in manifest.json.");
     }
   }
-  return project;
+}
+
+std::function<size_t(char*, size_t)> ProjectArchiveReader::asset_reader(size_t index) {
+  const ArchivedAsset& asset = project_.assets.at(index);
+  auto reader = std::make_shared<EntryReader>(archive_->zip.get(), asset.path,
+                                              archive_->entries.at(asset.path),
+                                              limits_.max_asset_bytes, limits_);
+  return [reader](char* out, size_t max) { return reader->read(out, max); };
 }
 
 std::string archive_file_name(const Project& project) {
@@ -530,9 +565,11 @@ std::string archive_file_name(const Project& project) {
 }
 
 std::string zip_entries(const std::vector<std::pair<std::string, std::string>>& entries) {
-  ZipWriter zip;
-  for (const auto& [path, content] : entries) zip.add(path, content);
-  return zip.finish();
+  StreamedZip zip;
+  for (const auto& [path, content] : entries) zip.add_deflated(path, content);
+  std::ostringstream out;
+  zip.write(out);
+  return std::move(out).str();
 }
 
 }  // namespace od::projects

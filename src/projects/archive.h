@@ -11,22 +11,32 @@
 //                          vue:   index.html, src/style.css, src/App.vue
 //   versions/N/...       only with history: version.json (number, label, createdBy, createdAt),
 //                        design.json and the code files of version N
-//   assets/N-<filename>  the project's assets (uploaded files), listed in the manifest's
-//                        "assets" as {path, filename, contentType}; import uploads them again
-//                        (type sniffing, SVG sanitising, quota), derivatives are remade there
+//   assets/N-<filename>  the project's assets (uploaded files), stored uncompressed, listed in
+//                        the manifest's "assets" as {path, filename, contentType}; import
+//                        uploads them again (type sniffing, SVG sanitising, quota), derivatives
+//                        are remade there
+// manifest.json comes first, so a streaming reader knows what follows.
 //
-// Uploaded archives are hostile. parse_project_zip checks sizes while inflating (never trusting
-// the declared sizes), entry names (zip-slip, duplicates, encodings), entry types and the JSON
-// inside, and reports the first problem as an ApiError naming the entry.
+// Export streams: project_zip() lays the archive out, and the caller writes it to the response
+// while asset bytes are read from the blob store chunk by chunk.
+// Uploaded archives are hostile. ProjectArchiveReader checks sizes while inflating (never
+// trusting the declared sizes), entry names (zip-slip, duplicates, encodings), entry types and the
+// JSON inside, and reports the first problem as an ApiError naming the entry.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "projects/project.h"
+#include "projects/zip_stream.h"
+
+struct zip_source;  // libzip's, kept out of this header
 
 namespace od::projects {
 
@@ -48,10 +58,16 @@ inline constexpr CodeFile kCodeFiles[] = {
 };
 
 struct ImportLimits {
-  size_t max_archive_bytes = 20 * 1024 * 1024;  // the compressed upload
+  // The compressed upload. Export has no size limit, so this one is large; the upload is staged
+  // on disk, never held in memory.
+  uint64_t max_archive_bytes = 2048ull * 1024 * 1024;
   size_t max_entries = 200;
-  size_t max_entry_bytes = 4 * 1024 * 1024;   // inflated, per entry that is read
-  size_t max_total_bytes = 16 * 1024 * 1024;  // inflated, over every entry that is read
+  // Entries read into memory (manifest, design, code): inflated, per entry and in all.
+  size_t max_entry_bytes = 4 * 1024 * 1024;
+  size_t max_total_bytes = 16 * 1024 * 1024;
+  // Assets are streamed to the upload path one chunk at a time; each is capped by its inflated
+  // size (the upload path has its own, usually smaller, limit and the user's quota).
+  uint64_t max_asset_bytes = 2048ull * 1024 * 1024;
   // Inflated/compressed beyond this is a bomb, once an entry has inflated past ratio_floor_bytes
   // (small, very regular files legitimately compress far better).
   size_t max_ratio = 100;
@@ -61,11 +77,20 @@ struct ImportLimits {
   size_t max_assets = 100;
 };
 
-// An asset as the archive carries it (the bytes of the original upload).
-struct ArchivedAsset {
+// An asset as export streams it: the bytes of the original upload, written when the archive is.
+struct ExportedAsset {
   std::string filename;
   std::string content_type;
-  std::string bytes;
+  uint64_t size = 0;
+  StreamedZip::Producer write;  // writes exactly `size` bytes
+};
+
+// An asset entry of an uploaded archive, validated but not yet read.
+struct ArchivedAsset {
+  std::string path;  // the entry
+  std::string filename;
+  std::string content_type;
+  uint64_t declared_size = 0;  // what the archive claims: a hint, checked while reading
 };
 
 // What an archive holds, validated, ready to become a new project.
@@ -81,15 +106,43 @@ struct ImportedProject {
   std::vector<ArchivedAsset> assets;
 };
 
-// The project (and, when `history` is given, those versions) as ZIP bytes.
-std::string export_project_zip(const Project& project, const std::vector<Version>* history,
-                               const std::vector<ArchivedAsset>& assets = {});
+// The project (and, when `history` is given, those versions) as a ZIP laid out for streaming:
+// manifest and content deflated now, asset bytes produced while it is written.
+StreamedZip project_zip(const Project& project, const std::vector<Version>* history,
+                        std::vector<ExportedAsset> assets = {}, StreamedZip::Options options = {});
 
-// Reads an uploaded archive. Throws ApiError: 400 `invalid_archive` (not a ZIP, corrupt,
-// truncated), 413 `archive_too_large` (sizes, entry count, compression ratio), 422
-// `unsafe_archive_entry` (names and entry types) or `invalid_project_archive` (manifest, JSON,
-// unexpected or missing files); details.entry names the entry when there is one.
-ImportedProject parse_project_zip(std::string_view zip_bytes, const ImportLimits& limits);
+// Reads an uploaded archive. The constructor checks every entry (names, types, methods, count),
+// then reads and validates the manifest, design.json and the code files; asset entries are read
+// later, one at a time, through asset_reader(). Throws ApiError: 400 `invalid_archive` (not a
+// ZIP, corrupt, truncated), 413 `archive_too_large` (sizes, entry count, compression ratio),
+// 422 `unsafe_archive_entry` (names and entry types) or `invalid_project_archive` (manifest,
+// JSON, unexpected or missing files); details.entry names the entry when there is one.
+class ProjectArchiveReader {
+ public:
+  // The archive in a seekable file (a staged upload); the reader takes over `fd` and closes it.
+  ProjectArchiveReader(int fd, const ImportLimits& limits);
+  // The archive in memory; `bytes` must outlive the reader.
+  ProjectArchiveReader(std::string_view bytes, const ImportLimits& limits);
+  ~ProjectArchiveReader();
+  ProjectArchiveReader(const ProjectArchiveReader&) = delete;
+  ProjectArchiveReader& operator=(const ProjectArchiveReader&) = delete;
+
+  const ImportedProject& project() const { return project_; }
+
+  // The inflated bytes of project().assets[index], up to `max` per call into `out`, 0 at the
+  // end: the size, ratio and checksum are checked on the real bytes as they come, and a
+  // problem throws the ApiError above. One asset at a time; the reader must outlive it.
+  std::function<size_t(char* out, size_t max)> asset_reader(size_t index);
+
+ private:
+  struct Archive;
+  void open(::zip_source* source);
+  void read_project();
+
+  ImportLimits limits_;
+  std::unique_ptr<Archive> archive_;
+  ImportedProject project_;
+};
 
 // "<slug of the title>.zip": lowercase ASCII letters, digits and dashes only, so it is safe in a
 // Content-Disposition header.

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 
 const binary = process.env.OD_BINARY;
 if (!binary) throw new Error('OD_BINARY is not set: run the suites through scripts/test.sh');
@@ -129,6 +130,25 @@ export async function waitFor(what, check, timeoutMs = 20000) {
     await new Promise((resolve) => setImmediate(resolve));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+// The status a server answers to a `method` on `path` that announces a body of `length` bytes.
+// Only the head is sent: an over-limit upload is refused on its Content-Length, before the body
+// (a client that sent it whole would be cut off mid-write).
+export function statusForDeclaredBody(server, method, path, length, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(server.port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => {
+      received += chunk;
+      const match = /^HTTP\/1\.1 (\d{3})/.exec(received);
+      if (match) { socket.destroy(); resolve(Number(match[1])); }
+    });
+    socket.on('error', reject);
+    socket.on('close', () => reject(new Error(`closed without a status: ${received}`)));
+    const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    socket.write(`${method} ${path} HTTP/1.1\r\nHost: x\r\n${lines}Content-Length: ${length}\r\n\r\n`);
+  });
 }
 
 export { binary };

@@ -9,6 +9,8 @@
 #include <deque>
 #include <memory>
 #include <random>
+#include <sstream>
+#include <tuple>
 
 #include "core/error.h"
 
@@ -89,24 +91,63 @@ void put_u32(std::string& bytes, size_t at, uint32_t value) {
   for (int i = 0; i < 4; ++i) bytes[at + i] = static_cast<char>((value >> (8 * i)) & 0xFF);
 }
 
-// Rewrites the declared uncompressed size of every entry (local headers and central directory).
-std::string lie_about_sizes(std::string bytes, uint32_t declared) {
+// Rewrites the declared uncompressed size of every entry, or only of the entry `only` (local
+// headers and central directory).
+std::string lie_about_sizes(std::string bytes, uint32_t declared, const std::string& only = "") {
+  auto named = [&](size_t name_at) {
+    return only.empty() || bytes.compare(name_at, only.size(), only) == 0;
+  };
   for (size_t at = bytes.find("PK\x03\x04"); at != std::string::npos;
        at = bytes.find("PK\x03\x04", at + 4)) {
-    put_u32(bytes, at + 22, declared);
+    if (named(at + 30)) put_u32(bytes, at + 22, declared);
   }
   for (size_t at = bytes.find("PK\x01\x02"); at != std::string::npos;
        at = bytes.find("PK\x01\x02", at + 4)) {
-    put_u32(bytes, at + 24, declared);
+    if (named(at + 46)) put_u32(bytes, at + 24, declared);
   }
   return bytes;
+}
+
+ImportedProject parse(const std::string& bytes, const ImportLimits& limits = {}) {
+  return ProjectArchiveReader(bytes, limits).project();
+}
+
+// The archive export streams, written whole into memory.
+std::string exported(const Project& project, const std::vector<Version>* history,
+                     std::vector<ExportedAsset> assets = {}) {
+  std::ostringstream out;
+  StreamedZip zip = project_zip(project, history, std::move(assets));
+  EXPECT_TRUE(zip.write(out));
+  EXPECT_EQ(out.str().size(), zip.size());
+  return std::move(out).str();
+}
+
+ExportedAsset asset_of(const std::string& filename, const std::string& type, std::string bytes) {
+  uint64_t size = bytes.size();
+  return {filename, type, size, [bytes = std::move(bytes)](std::ostream& out) { out << bytes; }};
+}
+
+std::string noise_text(size_t size) {
+  std::mt19937 random(11);
+  std::string out;
+  for (size_t i = 0; i < size; ++i) out.push_back(static_cast<char>('a' + random() % 26));
+  return out;
+}
+
+// Everything asset_reader() yields for asset `index`.
+std::string read_asset(ProjectArchiveReader& reader, size_t index) {
+  auto read = reader.asset_reader(index);
+  std::string out;
+  char buffer[1000];
+  while (size_t got = read(buffer, sizeof buffer)) out.append(buffer, got);
+  return out;
 }
 
 // Parses and expects an ApiError; returns it for further checks.
 ApiError refused(const std::string& bytes, int status, const std::string& code,
                  const ImportLimits& limits = {}) {
   try {
-    parse_project_zip(bytes, limits);
+    ProjectArchiveReader reader(bytes, limits);
   } catch (const ApiError& e) {
     EXPECT_EQ(e.status(), status) << e.what();
     EXPECT_EQ(e.code(), code) << e.what();
@@ -154,7 +195,7 @@ TEST(ProjectArchive, RoundTripsEveryFramework) {
   for (const char* framework : {"plain", "react", "vue"}) {
     SCOPED_TRACE(framework);
     Project p = sample(framework);
-    ImportedProject back = parse_project_zip(export_project_zip(p, nullptr), {});
+    ImportedProject back = parse(exported(p, nullptr), {});
     EXPECT_EQ(back.source_id, p.id);
     EXPECT_EQ(back.title, p.title);
     EXPECT_EQ(back.description, p.description);
@@ -169,11 +210,11 @@ TEST(ProjectArchive, RoundTripsEveryFramework) {
 TEST(ProjectArchive, NamesCodeFilesByFrameworkAndOmitsAbsentOnes) {
   Project p = sample("react");
   p.code.erase("js");
-  auto names = names_in(export_project_zip(p, nullptr));
+  auto names = names_in(exported(p, nullptr));
   EXPECT_NE(std::find(names.begin(), names.end(), "src/App.css"), names.end());
   EXPECT_NE(std::find(names.begin(), names.end(), "index.html"), names.end());
   EXPECT_EQ(std::find(names.begin(), names.end(), "src/App.jsx"), names.end());
-  EXPECT_EQ(parse_project_zip(export_project_zip(p, nullptr), {}).code, p.code);
+  EXPECT_EQ(parse(exported(p, nullptr), {}).code, p.code);
 }
 
 TEST(ProjectArchive, HistoryGoesUnderVersionsAndImportStillReadsTheCurrentState) {
@@ -181,13 +222,13 @@ TEST(ProjectArchive, HistoryGoesUnderVersionsAndImportStillReadsTheCurrentState)
   Version v1{"v1", p.id, 1, "created", {{"old", true}}, {{"html", "<p>old</p>"}}, "u", 1000};
   Version v2{"v2", p.id, 2, "", p.design, p.code, "u", 2000};
   std::vector<Version> history = {v1, v2};
-  std::string bytes = export_project_zip(p, &history);
+  std::string bytes = exported(p, &history);
   auto names = names_in(bytes);
   for (const char* name : {"versions/1/version.json", "versions/1/design.json",
                            "versions/1/index.html", "versions/2/script.js"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
   }
-  ImportedProject back = parse_project_zip(bytes, {});
+  ImportedProject back = parse(bytes, {});
   EXPECT_EQ(back.design, p.design);
   EXPECT_EQ(back.code, p.code);
 }
@@ -267,7 +308,7 @@ TEST(ProjectArchive, AcceptsExactlyTheEntryLimit) {
   ZipBuilder zip;
   zip.add_valid_project();
   for (int i = 0; i < 198; ++i) zip.add("versions/" + std::to_string(i) + "/x", "x");
-  EXPECT_NO_THROW(parse_project_zip(zip.bytes(), {}));
+  EXPECT_NO_THROW(parse(zip.bytes(), {}));
 }
 
 TEST(ProjectArchive, RefusesAZipBombByItsCompressionRatio) {
@@ -393,7 +434,7 @@ TEST(ProjectArchive, RefusesBytesThatAreNotAZip) {
 }
 
 TEST(ProjectArchive, RefusesATruncatedOrCorruptedZip) {
-  std::string bytes = export_project_zip(sample("plain"), nullptr);
+  std::string bytes = exported(sample("plain"), nullptr);
   refused(bytes.substr(0, bytes.size() / 2), 400, "invalid_archive");
   refused(bytes.substr(0, bytes.size() - 10), 400, "invalid_archive");
   // Same structure, damaged data: the checksum catches it while inflating.
@@ -418,20 +459,70 @@ namespace od::projects {
 namespace {
 
 TEST(ProjectArchiveAssets, RoundTripAssetsUnderAssetsWithDistinctPaths) {
-  std::vector<ArchivedAsset> assets = {{"logo.png", "image/png", std::string("\x89PNG\0x", 6)},
-                                       {"logo.png", "video/mp4", "second"}};
-  std::string zip = export_project_zip(sample("plain"), nullptr, assets);
+  std::vector<std::tuple<std::string, std::string, std::string>> assets = {
+      {"logo.png", "image/png", std::string("\x89PNG\0x", 6)}, {"logo.png", "video/mp4", "second"}};
+  std::vector<ExportedAsset> sources;
+  for (const auto& [name, type, bytes] : assets) sources.push_back(asset_of(name, type, bytes));
+  std::string zip = exported(sample("plain"), nullptr, std::move(sources));
   auto names = names_in(zip);
+  EXPECT_EQ(names.front(), "manifest.json");
   EXPECT_NE(std::find(names.begin(), names.end(), "assets/1-logo.png"), names.end());
   EXPECT_NE(std::find(names.begin(), names.end(), "assets/2-logo.png"), names.end());
-  ImportedProject back = parse_project_zip(zip, {});
+  ProjectArchiveReader reader(zip, {});
+  const ImportedProject& back = reader.project();
   ASSERT_EQ(back.assets.size(), 2u);
   for (size_t i = 0; i < 2; ++i) {
-    EXPECT_EQ(back.assets[i].filename, assets[i].filename);
-    EXPECT_EQ(back.assets[i].content_type, assets[i].content_type);
-    EXPECT_EQ(back.assets[i].bytes, assets[i].bytes);
+    EXPECT_EQ(back.assets[i].path, "assets/" + std::to_string(i + 1) + "-logo.png");
+    EXPECT_EQ(back.assets[i].filename, std::get<0>(assets[i]));
+    EXPECT_EQ(back.assets[i].content_type, std::get<1>(assets[i]));
+    EXPECT_EQ(back.assets[i].declared_size, std::get<2>(assets[i]).size());
+    EXPECT_EQ(read_asset(reader, i), std::get<2>(assets[i]));
   }
-  EXPECT_TRUE(parse_project_zip(export_project_zip(sample("plain"), nullptr), {}).assets.empty());
+  EXPECT_TRUE(parse(exported(sample("plain"), nullptr), {}).assets.empty());
+}
+
+// Asset entries are read only when they are stored, through asset_reader(): the same checks
+// apply there, on the real bytes, as they come.
+TEST(ProjectArchiveAssets, AssetReaderRefusesBombsOversizeAndCorruptBytes) {
+  auto manifest = ZipBuilder::manifest();
+  manifest["assets"] = {
+      {{"path", "assets/1-a.png"}, {"filename", "a.png"}, {"contentType", "image/png"}}};
+  auto archive = [&](const std::string& bytes) {
+    ZipBuilder zip;
+    zip.add("manifest.json", manifest.dump());
+    zip.add("design.json", "{}");
+    zip.add("assets/1-a.png", bytes);
+    return zip.bytes();
+  };
+  auto refused_asset = [](const std::string& zip, int status, const ImportLimits& limits) {
+    ProjectArchiveReader reader(zip, limits);  // the entries themselves are fine
+    try {
+      read_asset(reader, 0);
+    } catch (const ApiError& e) {
+      EXPECT_EQ(e.status(), status) << e.what();
+      EXPECT_EQ(entry_of(e), "assets/1-a.png");
+      return e;
+    }
+    ADD_FAILURE() << "the asset was read";
+    return ApiError(0, "", "");
+  };
+  // 50 MB of zeros, deflated, claiming 100 bytes: the ratio gives it away while inflating.
+  std::string bomb = lie_about_sizes(archive(std::string(50'000'000, '\0')), 100, "assets/");
+  EXPECT_EQ(reason_of(refused_asset(bomb, 413, {})), "compression_ratio");
+  ImportLimits small;
+  small.max_asset_bytes = 1000;
+  EXPECT_EQ(reason_of(refused_asset(lie_about_sizes(archive(noise_text(5000)), 10, "assets/"), 413,
+                                    small)),
+            "entry_size");
+  // Declared honestly, an oversize asset is refused before anything is created.
+  EXPECT_EQ(entry_of(refused(archive(noise_text(5000)), 413, "archive_too_large", small)),
+            "assets/1-a.png");
+  // Damaged bytes: the checksum catches them once the entry has been read.
+  std::string good = archive(noise_text(5000));
+  size_t at = good.find("assets/1-a.png");  // the name in the asset's local header
+  ASSERT_NE(at, std::string::npos);
+  good[at + 14 + 2000] ^= 0x55;  // inside its (noise, barely compressed) data
+  refused_asset(good, 400, {});
 }
 
 TEST(ProjectArchiveAssets, RefusesUnlistedMissingAndMisplacedAssets) {
@@ -467,8 +558,10 @@ TEST(ProjectArchiveAssets, RefusesUnlistedMissingAndMisplacedAssets) {
   {
     ImportLimits limits;
     limits.max_assets = 1;
-    std::string zip = export_project_zip(
-        sample("plain"), nullptr, {{"a.png", "image/png", "a"}, {"b.png", "image/png", "b"}});
+    std::vector<ExportedAsset> two;
+    two.push_back(asset_of("a.png", "image/png", "a"));
+    two.push_back(asset_of("b.png", "image/png", "b"));
+    std::string zip = exported(sample("plain"), nullptr, std::move(two));
     refused(zip, 422, "invalid_project_archive", limits);
   }
 }
