@@ -13,6 +13,10 @@
 #include <string>
 #include <vector>
 
+namespace od::auth {
+struct Principal;
+}
+
 namespace od::jobs {
 
 // A running job as its handler sees it. Calls are cheap enough for a loop's every step, and they
@@ -47,6 +51,9 @@ class JobHandler {
   // Checks an input at submit time, before anything is queued: throws a 4xx ApiError when the
   // input is wrong, so the caller learns at once instead of from a failed job.
   virtual void validate(const nlohmann::json& input) const {}
+  // The checks that depend on who submits (e.g. that the caller may read an asset the input
+  // names), after validate(); same contract.
+  virtual void validate_for(const auth::Principal& caller, const nlohmann::json& input) const {}
   // True for job types only the server queues (JobsService::enqueue), never clients.
   virtual bool internal() const { return false; }
 };

@@ -70,6 +70,7 @@ Submitted JobsService::submit(const auth::Principal& caller, const SubmitRequest
                             std::to_string(config_.max_input_bytes) + " bytes.");
   }
   if (handler) handler->validate(request.input);
+  if (handler) handler->validate_for(caller, request.input);
   if (request.project_id) {
     if (!is_valid_id(*request.project_id)) throw not_found("project");
     if (project_check_) project_check_(caller, *request.project_id);
