@@ -38,10 +38,12 @@ nlohmann::json status_json(const jobs::Job& job) {
   return out;
 }
 
-// The stored files of a done generate or design2code job (both list them the same way); throws
-// 404 for other job types.
+// The stored files of a done generate, design2code or image2code job (all list them the same
+// way); throws 404 for other job types.
 const nlohmann::json& result_files(const jobs::Job& job) {
-  if (job.type != "generate" && job.type != "design2code") throw not_found("results");
+  if (job.type != "generate" && job.type != "design2code" && job.type != "image2code") {
+    throw not_found("results");
+  }
   if (job.status != jobs::kDone || !job.result || !(*job.result).contains("files") ||
       !(*job.result)["files"].is_array()) {
     throw ApiError(409, "results_not_ready", "The job has no results (yet).",

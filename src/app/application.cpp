@@ -19,6 +19,7 @@
 #include "app/design2code_api.h"
 #include "app/design2code_job.h"
 #include "app/gdpr_api.h"
+#include "app/image2code_job.h"
 #include "app/storage_setup.h"
 #include "app/system_api.h"
 #include "assets/api.h"
@@ -260,6 +261,15 @@ void Application::build_jobs() {
   job_handlers_.add(std::make_unique<jobs::NoopHandler>());
   build_ai();
   job_handlers_.add(std::make_unique<Design2CodeHandler>(*job_store_, *project_store_, *blobs_));
+  // Screenshots to code in a bounded child process, under the media processing limits.
+  job_handlers_.add(std::make_unique<Image2CodeHandler>(
+      *job_store_, *assets_, *blobs_,
+      Image2CodeJobConfig{
+          .executable = media::self_executable(),
+          .temp_dir = (std::filesystem::path(config_.data_dir) / "tmp" / "image2code").string(),
+          .wall = std::chrono::seconds(config_.media_timeout_seconds),
+          .memory_mb = config_.media_memory_mb,
+          .cpu_seconds = config_.media_timeout_seconds}));
   // A job may name a project only when the submitter may read it (404 otherwise).
   auto project_check = [this](const auth::Principal& caller, const std::string& project_id) {
     projects_->get(caller, project_id);

@@ -5,6 +5,7 @@
 #include "app/application.h"
 #include "app/backup.h"
 #include "app/design2code_cli.h"
+#include "app/image2code_child.h"
 #include "app/image2code_cli.h"
 #include "app/media_probe_cli.h"
 #include "core/error.h"
@@ -87,6 +88,8 @@ int main(int argc, char** argv) {
   cli.add_subcommand("version", "Print the version");
   od::app::MediaProbeCli media_probe_options;
   auto* media_probe = od::app::add_media_probe_command(cli, media_probe_options);
+  od::app::Image2CodeChildArgs i2c_child_args;
+  auto* i2c_child = od::app::add_image2code_child_command(cli, i2c_child_args);
 
   CLI11_PARSE(cli, argc, argv);
 
@@ -96,6 +99,7 @@ int main(int argc, char** argv) {
     if (i2c->parsed()) return od::app::run_image2code(i2c_args, std::cout, std::cerr);
     // The bounded child of media processing: no configuration, database or server either.
     if (media_probe->parsed()) return od::app::run_media_probe_command(media_probe_options);
+    if (i2c_child->parsed()) return od::app::run_image2code_child(i2c_child_args);
     if (cli.got_subcommand("version")) {
       std::cout << "opendesign " << OD_VERSION << "\n";
       return 0;

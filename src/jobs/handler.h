@@ -13,6 +13,10 @@
 #include <string>
 #include <vector>
 
+namespace od::auth {
+struct Principal;
+}
+
 namespace od::jobs {
 
 // Job input nesting: 63 levels (the submit body's 64 minus its envelope) unless a handler
@@ -62,6 +66,9 @@ class JobHandler {
   // inputs; a type whose input carries a document tree (design2code) allows more, up to
   // kMaxInputDepth, so deep bodies are refused early for every other type.
   virtual int max_input_depth() const { return kDefaultInputDepth; }
+  // The checks that depend on who submits (e.g. that the caller may read an asset the input
+  // names), after validate(); same contract.
+  virtual void validate_for(const auth::Principal& caller, const nlohmann::json& input) const {}
   // True for job types only the server queues (JobsService::enqueue), never clients.
   virtual bool internal() const { return false; }
 };

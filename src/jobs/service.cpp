@@ -79,6 +79,7 @@ Submitted JobsService::submit(const auth::Principal& caller, const SubmitRequest
         {{"field", "/input"}, {"maxDepth", max_depth}});
   }
   if (handler) handler->validate_submission(request.input, request.project_id);
+  if (handler) handler->validate_for(caller, request.input);
   if (request.project_id) {
     if (!is_valid_id(*request.project_id)) throw not_found("project");
     if (project_check_) project_check_(caller, *request.project_id);

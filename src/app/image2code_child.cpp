@@ -1,0 +1,89 @@
+#include "app/image2code_child.h"
+
+#include <sys/resource.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <new>
+#include <nlohmann/json.hpp>
+
+#include "engines/image2code/pipeline.h"
+
+namespace od::app {
+namespace {
+
+namespace fs = std::filesystem;
+namespace i2c = od::image2code;
+using nlohmann::json;
+
+void limit(int resource, rlim_t value) {
+  rlimit r{value, value};
+  ::setrlimit(resource, &r);
+}
+
+void write_file(const fs::path& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  if (!out.flush()) throw std::runtime_error("cannot write " + path.filename().string());
+}
+
+int refuse(const fs::path& dir, int status, const std::string& code, const std::string& message) {
+  write_file(dir / "result.json", json{{"error", {{"code", code}, {"message", message}}}}.dump());
+  return status;
+}
+
+}  // namespace
+
+CLI::App* add_image2code_child_command(CLI::App& cli, Image2CodeChildArgs& args) {
+  auto* command =
+      cli.add_subcommand("image2code-child", "(internal) run the screenshot engine, bounded");
+  command->group("");  // hidden from --help
+  command->add_option("--input", args.input)->required();
+  command->add_option("--output-dir", args.output_dir)->required();
+  command->add_option("--memory-mb", args.memory_mb);
+  command->add_option("--cpu-seconds", args.cpu_seconds);
+  return command;
+}
+
+int run_image2code_child(const Image2CodeChildArgs& args) {
+  // Before the first byte of input: whatever the picture does, it does inside these bounds.
+  limit(RLIMIT_AS, rlim_t(args.memory_mb) * 1024 * 1024);
+  limit(RLIMIT_CPU, rlim_t(args.cpu_seconds));
+  limit(RLIMIT_CORE, 0);
+  limit(RLIMIT_FSIZE, rlim_t(512) * 1024 * 1024);
+  fs::path dir(args.output_dir);
+  try {
+    std::string bytes;
+    {
+      std::ifstream in(args.input, std::ios::binary);
+      if (!in) return refuse(dir, 3, "invalid_image", "The picture cannot be opened.");
+      bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    auto progress = [](std::string_view stage, int done, int total) {
+      std::cout << "stage " << stage << " " << done << "/" << total << std::endl;  // flushed
+    };
+    i2c::Image2CodeResult result = i2c::image_to_canvas(bytes, {}, progress);
+    bytes.clear();
+    fs::create_directory(dir / "assets");
+    json names = json::array();
+    for (const auto& [name, png] : result.assets) {
+      write_file(dir / "assets" / name, png);
+      names.push_back(name);
+    }
+    write_file(dir / "design.json", result.document.dump());
+    write_file(dir / "result.json",
+               json{{"width", result.width}, {"height", result.height}, {"assets", names}}.dump());
+    return 0;
+  } catch (const i2c::ImageError& e) {
+    return refuse(dir, 3, "invalid_image", std::string("The picture was refused: ") + e.what());
+  } catch (const std::bad_alloc&) {
+    return refuse(dir, 3, "image_too_complex",
+                  "The picture needs more memory than a screenshot job may use.");
+  } catch (const std::exception& e) {
+    return refuse(dir, 5, "engine_failed", e.what());
+  }
+}
+
+}  // namespace od::app
