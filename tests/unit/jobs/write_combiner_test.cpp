@@ -37,7 +37,7 @@ class WriteCombinerTest : public od::testing::DatabaseTest {
   }
 };
 
-TEST_P(WriteCombinerTest, WritesWaitingForABatchShareTheNextCommitAndKeepTheirOwnOutcome) {
+TEST_P(WriteCombinerTest, WritesWaitingForABatchShareTheNextCommit) {
   WriteCombiner combiner(db(), 64);
   std::promise<void> first_started, release_first;
   auto first_may_finish = release_first.get_future().share();
@@ -51,33 +51,23 @@ TEST_P(WriteCombinerTest, WritesWaitingForABatchShareTheNextCommitAndKeepTheirOw
   });
   first_started.get_future().wait();  // its batch is being committed: later writes must queue
   std::vector<std::future<void>> queued;
-  queued.push_back(std::async(
-      std::launch::async, [&] { combiner.run([&](db::Session& s) { add_user(s, "kept1"); }); }));
-  queued.push_back(std::async(std::launch::async, [&] {
-    combiner.run([&](db::Session& s) {
-      add_user(s, "undone");
-      throw std::runtime_error("this write fails after its insert");
-    });
-  }));
-  queued.push_back(std::async(
-      std::launch::async, [&] { combiner.run([&](db::Session& s) { add_user(s, "kept2"); }); }));
+  for (const char* id : {"a", "b", "c"}) {
+    queued.push_back(std::async(std::launch::async, [&combiner, id] {
+      combiner.run([id](db::Session& s) { add_user(s, id); });
+    }));
+  }
   bool all_queued = eventually([&] { return combiner.waiting() == 3; });
-  EXPECT_EQ(users_named("kept1"), 0) << "nothing is visible before its batch commits";
+  EXPECT_EQ(users_named("a"), 0) << "nothing is visible before its batch commits";
   release_first.set_value();  // before any assertion may return: the threads wait for it
   ASSERT_TRUE(all_queued);
   first.get();
-  queued[0].get();
-  EXPECT_THROW(queued[1].get(), std::runtime_error);
-  queued[2].get();
+  for (auto& write : queued) write.get();
 
   EXPECT_EQ(combiner.batches_committed(), 2u) << "the first write alone, then the three together";
-  EXPECT_EQ(users_named("first"), 1);
-  EXPECT_EQ(users_named("kept1"), 1);
-  EXPECT_EQ(users_named("kept2"), 1);
-  EXPECT_EQ(users_named("undone"), 0) << "the failed write is rolled back alone";
+  for (const char* id : {"first", "a", "b", "c"}) EXPECT_EQ(users_named(id), 1) << id;
 }
 
-TEST_P(WriteCombinerTest, ADatabaseErrorFailsOnlyItsOwnWrite) {
+TEST_P(WriteCombinerTest, FailingWritesFailAloneAndTheOthersCommit) {
   WriteCombiner combiner(db(), 64);
   std::promise<void> first_started, release_first;
   auto first_may_finish = release_first.get_future().share();
@@ -89,19 +79,29 @@ TEST_P(WriteCombinerTest, ADatabaseErrorFailsOnlyItsOwnWrite) {
     });
   });
   first_started.get_future().wait();
-  // A duplicate key: on PostgreSQL this aborts the transaction unless its savepoint is undone.
+  // A duplicate key (on PostgreSQL it aborts the whole transaction), a write that throws after
+  // its insert, and a good write, all in one batch.
   auto duplicate = std::async(std::launch::async,
                               [&] { combiner.run([&](db::Session& s) { add_user(s, "taken"); }); });
-  auto after = std::async(std::launch::async,
-                          [&] { combiner.run([&](db::Session& s) { add_user(s, "after"); }); });
-  bool all_queued = eventually([&] { return combiner.waiting() == 2; });
+  auto throwing = std::async(std::launch::async, [&] {
+    combiner.run([&](db::Session& s) {
+      add_user(s, "undone");
+      throw std::runtime_error("this write fails after its insert");
+    });
+  });
+  auto good = std::async(std::launch::async,
+                         [&] { combiner.run([&](db::Session& s) { add_user(s, "kept"); }); });
+  bool all_queued = eventually([&] { return combiner.waiting() == 3; });
   release_first.set_value();
   ASSERT_TRUE(all_queued);
   first.get();
   EXPECT_THROW(duplicate.get(), db::Error);
-  after.get();
+  EXPECT_THROW(throwing.get(), std::runtime_error);
+  good.get();
   EXPECT_EQ(users_named("taken"), 1);
-  EXPECT_EQ(users_named("after"), 1);
+  EXPECT_EQ(users_named("undone"), 0) << "the failed write's insert is rolled back";
+  EXPECT_EQ(users_named("kept"), 1);
+  EXPECT_EQ(combiner.batches_committed(), 2u) << "the first write, then the good one alone";
 }
 
 TEST_P(WriteCombinerTest, ManyThreadsEachSeeTheirWriteCommittedOnReturn) {
