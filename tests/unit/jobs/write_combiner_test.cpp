@@ -17,12 +17,44 @@
 namespace od::jobs {
 namespace {
 
+void add_user(db::Session& s, const std::string& id) {
+  s.exec("INSERT INTO users (id, email, created_at, updated_at) VALUES ($1, $2, 0, 0)",
+         {id, id + "@example.com"});
+}
+
+// A write that adds `user` and then holds its batch open until release(): writes issued
+// meanwhile must queue for the next batch.
+class HeldWrite {
+ public:
+  HeldWrite(WriteCombiner& combiner, std::string user) {
+    auto may_finish = release_.get_future().share();
+    done_ = std::async(std::launch::async, [this, &combiner, user, may_finish] {
+      combiner.run([&](db::Session& s) {
+        add_user(s, user);
+        started_.set_value();
+        may_finish.wait();
+      });
+    });
+    started_.get_future().wait();
+  }
+  ~HeldWrite() { release(); }
+  void release() {
+    if (!released_) release_.set_value();
+    released_ = true;
+  }
+  void finish() {
+    release();
+    done_.get();
+  }
+
+ private:
+  std::promise<void> started_, release_;
+  bool released_ = false;
+  std::future<void> done_;
+};
+
 class WriteCombinerTest : public od::testing::DatabaseTest {
  protected:
-  static void add_user(db::Session& s, const std::string& id) {
-    s.exec("INSERT INTO users (id, email, created_at, updated_at) VALUES ($1, $2, 0, 0)",
-           {id, id + "@example.com"});
-  }
   int64_t users_named(const std::string& id) {
     return db().query("SELECT COUNT(*) FROM users WHERE id = $1", {id}).rows.front().integer(0);
   }
@@ -39,17 +71,7 @@ class WriteCombinerTest : public od::testing::DatabaseTest {
 
 TEST_P(WriteCombinerTest, WritesWaitingForABatchShareTheNextCommit) {
   WriteCombiner combiner(db(), 64);
-  std::promise<void> first_started, release_first;
-  auto first_may_finish = release_first.get_future().share();
-  // The first write holds its batch open until three more writes are queued behind it.
-  auto first = std::async(std::launch::async, [&] {
-    combiner.run([&](db::Session& s) {
-      add_user(s, "first");
-      first_started.set_value();
-      first_may_finish.wait();
-    });
-  });
-  first_started.get_future().wait();  // its batch is being committed: later writes must queue
+  HeldWrite first(combiner, "first");
   std::vector<std::future<void>> queued;
   for (const char* id : {"a", "b", "c"}) {
     queued.push_back(std::async(std::launch::async, [&combiner, id] {
@@ -58,9 +80,8 @@ TEST_P(WriteCombinerTest, WritesWaitingForABatchShareTheNextCommit) {
   }
   bool all_queued = eventually([&] { return combiner.waiting() == 3; });
   EXPECT_EQ(users_named("a"), 0) << "nothing is visible before its batch commits";
-  release_first.set_value();  // before any assertion may return: the threads wait for it
+  first.finish();
   ASSERT_TRUE(all_queued);
-  first.get();
   for (auto& write : queued) write.get();
 
   EXPECT_EQ(combiner.batches_committed(), 2u) << "the first write alone, then the three together";
@@ -69,16 +90,7 @@ TEST_P(WriteCombinerTest, WritesWaitingForABatchShareTheNextCommit) {
 
 TEST_P(WriteCombinerTest, FailingWritesFailAloneAndTheOthersCommit) {
   WriteCombiner combiner(db(), 64);
-  std::promise<void> first_started, release_first;
-  auto first_may_finish = release_first.get_future().share();
-  auto first = std::async(std::launch::async, [&] {
-    combiner.run([&](db::Session& s) {
-      add_user(s, "taken");
-      first_started.set_value();
-      first_may_finish.wait();
-    });
-  });
-  first_started.get_future().wait();
+  HeldWrite first(combiner, "taken");
   // A duplicate key (on PostgreSQL it aborts the whole transaction), a write that throws after
   // its insert, and a good write, all in one batch.
   auto duplicate = std::async(std::launch::async,
@@ -92,9 +104,8 @@ TEST_P(WriteCombinerTest, FailingWritesFailAloneAndTheOthersCommit) {
   auto good = std::async(std::launch::async,
                          [&] { combiner.run([&](db::Session& s) { add_user(s, "kept"); }); });
   bool all_queued = eventually([&] { return combiner.waiting() == 3; });
-  release_first.set_value();
+  first.finish();
   ASSERT_TRUE(all_queued);
-  first.get();
   EXPECT_THROW(duplicate.get(), db::Error);
   EXPECT_THROW(throwing.get(), std::runtime_error);
   good.get();
