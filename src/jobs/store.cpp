@@ -113,7 +113,7 @@ void JobStore::write(const std::function<void(db::Session&)>& body) {
 }
 
 void JobStore::write_atomically(const std::function<void(db::Session&)>& body) {
-  // A combined write is atomic on its own (a savepoint, or the whole transaction).
+  // A combined write is atomic: it commits whole with its batch, or is undone and runs alone.
   if (db_.dialect() == db::Dialect::Sqlite) return combiner_.run(body);
   db_.transaction(body);
 }
@@ -245,6 +245,7 @@ JobStore::Completion JobStore::complete_and_claim(const std::string& id, const s
   std::string claim = claim_sql(worker, types, limit, now, lease_ms, params);
   std::string result_text = result.dump();
   write_atomically([&](db::Session& s) {
+    out = {};
     out.completed = s.exec(kCompleteSql, {id, worker, result_text, now}).affected_rows > 0;
     if (!claim.empty()) out.next = in_run_order(all_jobs(s.exec(claim, params)));
   });
@@ -285,6 +286,7 @@ std::optional<Job> JobStore::fail(const std::string& id, const std::string& work
                                   bool retryable, int64_t now, double jitter) {
   std::optional<Job> out;
   write_atomically([&](db::Session& s) {
+    out.reset();
     auto current = s.exec(
         "SELECT attempts, max_attempts FROM jobs WHERE id = $1 AND lease_owner = $2 AND "
         "status = 'running'" +

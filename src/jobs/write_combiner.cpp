@@ -23,7 +23,6 @@ void WriteCombiner::run(const Write& write) {
     commit(batch);
     lock.lock();
     leading_ = false;
-    ++batches_;
     // Waiters cannot leave wait() before this thread releases the mutex, so their Pending is
     // still alive while it is notified here.
     for (auto* pending : batch) {
@@ -37,33 +36,35 @@ void WriteCombiner::run(const Write& write) {
 
 void WriteCombiner::commit(const std::vector<Pending*>& batch) {
   try {
-    db_.transaction([&](db::Session& s) {
-      if (batch.size() == 1) {
-        (*batch.front()->write)(s);  // alone: its failure is the transaction's
-      } else {
-        for (auto* pending : batch) {
-          s.exec("SAVEPOINT combined_write");
-          try {
-            (*pending->write)(s);
-          } catch (...) {
-            pending->error = std::current_exception();
-            // If even this fails the transaction is lost: the catch below fails the whole batch.
-            s.exec("ROLLBACK TO combined_write");
-          }
-          s.exec("RELEASE combined_write");
-        }
-      }
-      if (!closing_sql_.empty()) s.exec(closing_sql_);
-    });
+    transact(batch);
+    return;
   } catch (...) {
-    for (auto* pending : batch) pending->error = std::current_exception();
+    if (batch.size() == 1) {
+      batch.front()->error = std::current_exception();
+      return;
+    }
+  }
+  // One write failed and took the others' transaction with it. Rare (the writes are guarded
+  // updates of validated input), so the common case pays for no savepoints: each write runs
+  // again alone and keeps its own outcome.
+  for (auto* pending : batch) {
+    try {
+      transact({pending});
+    } catch (...) {
+      pending->error = std::current_exception();
+    }
   }
 }
 
-size_t WriteCombiner::batches_committed() const {
-  std::lock_guard lock(mutex_);
-  return batches_;
+void WriteCombiner::transact(const std::vector<Pending*>& writes) {
+  db_.transaction([&](db::Session& s) {
+    for (auto* pending : writes) (*pending->write)(s);
+    if (!closing_sql_.empty()) s.exec(closing_sql_);
+  });
+  ++batches_;
 }
+
+size_t WriteCombiner::batches_committed() const { return batches_.load(); }
 
 size_t WriteCombiner::waiting() const {
   std::lock_guard lock(mutex_);

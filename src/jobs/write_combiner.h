@@ -7,13 +7,14 @@
 // sleep until their batch committed. Each caller returns only after the transaction holding its
 // write committed: nothing is acknowledged before it is durable.
 //
-// Every write stays atomic and isolated from its neighbours: in a batch of several, each runs
-// under its own SAVEPOINT, so one that throws is rolled back alone and its caller gets the
-// exception, while the others commit. Writes run one after another on one connection, in the
-// order they were queued, so each sees the ones before it (a claim sees a job inserted earlier
-// in the same batch; two claims never take the same job).
+// Every write keeps its own outcome: when one throws, the batch is rolled back and each write
+// runs again alone in its own transaction, so only the failing caller gets the exception. Writes
+// run one after another on one connection, in the order they were queued, so each sees the ones
+// before it (a claim sees a job inserted earlier in the same batch; two claims never take the
+// same job).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -36,9 +37,9 @@ class WriteCombiner {
   WriteCombiner(db::Database& db, size_t max_batch, std::string closing_sql = "");
 
   // Runs `write` in a transaction shared with the other waiting writes and returns once that
-  // transaction committed. Rethrows what `write` threw (its changes undone, the others' kept),
-  // or the transaction's own failure (nothing of the batch committed). `write` must use only the
-  // Session it is given and must leave its outputs in a state to be overwritten if it throws.
+  // transaction committed. Rethrows what `write` threw, or its transaction's failure (then none
+  // of its changes are kept). `write` may run twice (again alone after a failed batch): it must
+  // use only the Session it is given and set its outputs afresh on each run.
   void run(const Write& write);
 
   // Transactions committed so far, and writes waiting for the next one (figures for tests and
@@ -55,6 +56,7 @@ class WriteCombiner {
   };
 
   void commit(const std::vector<Pending*>& batch);
+  void transact(const std::vector<Pending*>& writes);  // one transaction; throws on failure
 
   db::Database& db_;
   const size_t max_batch_;
@@ -62,7 +64,7 @@ class WriteCombiner {
   mutable std::mutex mutex_;
   std::deque<Pending*> queue_;
   bool leading_ = false;  // a batch is being committed now
-  size_t batches_ = 0;
+  std::atomic<size_t> batches_{0};
 };
 
 }  // namespace od::jobs

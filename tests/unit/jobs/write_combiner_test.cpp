@@ -17,12 +17,44 @@
 namespace od::jobs {
 namespace {
 
+void add_user(db::Session& s, const std::string& id) {
+  s.exec("INSERT INTO users (id, email, created_at, updated_at) VALUES ($1, $2, 0, 0)",
+         {id, id + "@example.com"});
+}
+
+// A write that adds `user` and then holds its batch open until release(): writes issued
+// meanwhile must queue for the next batch.
+class HeldWrite {
+ public:
+  HeldWrite(WriteCombiner& combiner, std::string user) {
+    auto may_finish = release_.get_future().share();
+    done_ = std::async(std::launch::async, [this, &combiner, user, may_finish] {
+      combiner.run([&](db::Session& s) {
+        add_user(s, user);
+        started_.set_value();
+        may_finish.wait();
+      });
+    });
+    started_.get_future().wait();
+  }
+  ~HeldWrite() { release(); }
+  void release() {
+    if (!released_) release_.set_value();
+    released_ = true;
+  }
+  void finish() {
+    release();
+    done_.get();
+  }
+
+ private:
+  std::promise<void> started_, release_;
+  bool released_ = false;
+  std::future<void> done_;
+};
+
 class WriteCombinerTest : public od::testing::DatabaseTest {
  protected:
-  static void add_user(db::Session& s, const std::string& id) {
-    s.exec("INSERT INTO users (id, email, created_at, updated_at) VALUES ($1, $2, 0, 0)",
-           {id, id + "@example.com"});
-  }
   int64_t users_named(const std::string& id) {
     return db().query("SELECT COUNT(*) FROM users WHERE id = $1", {id}).rows.front().integer(0);
   }
@@ -37,71 +69,50 @@ class WriteCombinerTest : public od::testing::DatabaseTest {
   }
 };
 
-TEST_P(WriteCombinerTest, WritesWaitingForABatchShareTheNextCommitAndKeepTheirOwnOutcome) {
+TEST_P(WriteCombinerTest, WritesWaitingForABatchShareTheNextCommit) {
   WriteCombiner combiner(db(), 64);
-  std::promise<void> first_started, release_first;
-  auto first_may_finish = release_first.get_future().share();
-  // The first write holds its batch open until three more writes are queued behind it.
-  auto first = std::async(std::launch::async, [&] {
-    combiner.run([&](db::Session& s) {
-      add_user(s, "first");
-      first_started.set_value();
-      first_may_finish.wait();
-    });
-  });
-  first_started.get_future().wait();  // its batch is being committed: later writes must queue
+  HeldWrite first(combiner, "first");
   std::vector<std::future<void>> queued;
-  queued.push_back(std::async(
-      std::launch::async, [&] { combiner.run([&](db::Session& s) { add_user(s, "kept1"); }); }));
-  queued.push_back(std::async(std::launch::async, [&] {
+  for (const char* id : {"a", "b", "c"}) {
+    queued.push_back(std::async(std::launch::async, [&combiner, id] {
+      combiner.run([id](db::Session& s) { add_user(s, id); });
+    }));
+  }
+  bool all_queued = eventually([&] { return combiner.waiting() == 3; });
+  EXPECT_EQ(users_named("a"), 0) << "nothing is visible before its batch commits";
+  first.finish();
+  ASSERT_TRUE(all_queued);
+  for (auto& write : queued) write.get();
+
+  EXPECT_EQ(combiner.batches_committed(), 2u) << "the first write alone, then the three together";
+  for (const char* id : {"first", "a", "b", "c"}) EXPECT_EQ(users_named(id), 1) << id;
+}
+
+TEST_P(WriteCombinerTest, FailingWritesFailAloneAndTheOthersCommit) {
+  WriteCombiner combiner(db(), 64);
+  HeldWrite first(combiner, "taken");
+  // A duplicate key (on PostgreSQL it aborts the whole transaction), a write that throws after
+  // its insert, and a good write, all in one batch.
+  auto duplicate = std::async(std::launch::async,
+                              [&] { combiner.run([&](db::Session& s) { add_user(s, "taken"); }); });
+  auto throwing = std::async(std::launch::async, [&] {
     combiner.run([&](db::Session& s) {
       add_user(s, "undone");
       throw std::runtime_error("this write fails after its insert");
     });
-  }));
-  queued.push_back(std::async(
-      std::launch::async, [&] { combiner.run([&](db::Session& s) { add_user(s, "kept2"); }); }));
-  bool all_queued = eventually([&] { return combiner.waiting() == 3; });
-  EXPECT_EQ(users_named("kept1"), 0) << "nothing is visible before its batch commits";
-  release_first.set_value();  // before any assertion may return: the threads wait for it
-  ASSERT_TRUE(all_queued);
-  first.get();
-  queued[0].get();
-  EXPECT_THROW(queued[1].get(), std::runtime_error);
-  queued[2].get();
-
-  EXPECT_EQ(combiner.batches_committed(), 2u) << "the first write alone, then the three together";
-  EXPECT_EQ(users_named("first"), 1);
-  EXPECT_EQ(users_named("kept1"), 1);
-  EXPECT_EQ(users_named("kept2"), 1);
-  EXPECT_EQ(users_named("undone"), 0) << "the failed write is rolled back alone";
-}
-
-TEST_P(WriteCombinerTest, ADatabaseErrorFailsOnlyItsOwnWrite) {
-  WriteCombiner combiner(db(), 64);
-  std::promise<void> first_started, release_first;
-  auto first_may_finish = release_first.get_future().share();
-  auto first = std::async(std::launch::async, [&] {
-    combiner.run([&](db::Session& s) {
-      add_user(s, "taken");
-      first_started.set_value();
-      first_may_finish.wait();
-    });
   });
-  first_started.get_future().wait();
-  // A duplicate key: on PostgreSQL this aborts the transaction unless its savepoint is undone.
-  auto duplicate = std::async(std::launch::async,
-                              [&] { combiner.run([&](db::Session& s) { add_user(s, "taken"); }); });
-  auto after = std::async(std::launch::async,
-                          [&] { combiner.run([&](db::Session& s) { add_user(s, "after"); }); });
-  bool all_queued = eventually([&] { return combiner.waiting() == 2; });
-  release_first.set_value();
+  auto good = std::async(std::launch::async,
+                         [&] { combiner.run([&](db::Session& s) { add_user(s, "kept"); }); });
+  bool all_queued = eventually([&] { return combiner.waiting() == 3; });
+  first.finish();
   ASSERT_TRUE(all_queued);
-  first.get();
   EXPECT_THROW(duplicate.get(), db::Error);
-  after.get();
+  EXPECT_THROW(throwing.get(), std::runtime_error);
+  good.get();
   EXPECT_EQ(users_named("taken"), 1);
-  EXPECT_EQ(users_named("after"), 1);
+  EXPECT_EQ(users_named("undone"), 0) << "the failed write's insert is rolled back";
+  EXPECT_EQ(users_named("kept"), 1);
+  EXPECT_EQ(combiner.batches_committed(), 2u) << "the first write, then the good one alone";
 }
 
 TEST_P(WriteCombinerTest, ManyThreadsEachSeeTheirWriteCommittedOnReturn) {
