@@ -39,4 +39,15 @@ UsageAggregate UsageService::aggregate(const auth::Principal& caller, UsageWindo
   return out;
 }
 
+std::vector<UsageRecord> UsageService::records(const auth::Principal& caller) {
+  constexpr int kPage = 500;
+  std::vector<UsageRecord> out;
+  for (std::string after;;) {
+    auto page = store_.records(caller.user_id, after, kPage);
+    out.insert(out.end(), page.begin(), page.end());
+    if (static_cast<int>(page.size()) < kPage) return out;
+    after = page.back().id;
+  }
+}
+
 }  // namespace od::ai

@@ -215,4 +215,17 @@ Thread CommentsService::thread(const auth::Principal& caller, const std::string&
   return out;
 }
 
+std::vector<Comment> CommentsService::authored_by(const auth::Principal& caller) {
+  constexpr int kPage = 500;
+  std::vector<Comment> out;
+  for (std::string after;;) {
+    auto page = store_.by_author(caller.user_id, after, kPage);
+    out.insert(out.end(), page.begin(), page.end());
+    if (static_cast<int>(page.size()) < kPage) return out;
+    after = page.back().id;
+  }
+}
+
+void CommentsService::forget_user(const std::string& user_id) { store_.forget_user(user_id); }
+
 }  // namespace od::comments
