@@ -1,5 +1,6 @@
 #include "ai/usage_service.h"
 
+#include "core/collect_pages.h"
 #include "core/error.h"
 
 namespace od::ai {
@@ -40,14 +41,9 @@ UsageAggregate UsageService::aggregate(const auth::Principal& caller, UsageWindo
 }
 
 std::vector<UsageRecord> UsageService::records(const auth::Principal& caller) {
-  constexpr int kPage = 500;
-  std::vector<UsageRecord> out;
-  for (std::string after;;) {
-    auto page = store_.records(caller.user_id, after, kPage);
-    out.insert(out.end(), page.begin(), page.end());
-    if (static_cast<int>(page.size()) < kPage) return out;
-    after = page.back().id;
-  }
+  return collect_all_by_id([&](const std::string& after, int limit) {
+    return store_.records(caller.user_id, after, limit);
+  });
 }
 
 }  // namespace od::ai

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "core/collect_pages.h"
 #include "core/error.h"
 #include "core/ids.h"
 #include "core/time.h"
@@ -216,14 +217,9 @@ Thread CommentsService::thread(const auth::Principal& caller, const std::string&
 }
 
 std::vector<Comment> CommentsService::authored_by(const auth::Principal& caller) {
-  constexpr int kPage = 500;
-  std::vector<Comment> out;
-  for (std::string after;;) {
-    auto page = store_.by_author(caller.user_id, after, kPage);
-    out.insert(out.end(), page.begin(), page.end());
-    if (static_cast<int>(page.size()) < kPage) return out;
-    after = page.back().id;
-  }
+  return collect_all_by_id([&](const std::string& after, int limit) {
+    return store_.by_author(caller.user_id, after, limit);
+  });
 }
 
 void CommentsService::forget_user(const std::string& user_id) { store_.forget_user(user_id); }
