@@ -19,6 +19,7 @@ class GenerateHandler : public jobs::JobHandler {
   std::string type() const override { return "generate"; }
   nlohmann::json run(jobs::JobContext& context) override;
   std::optional<Unavailability> unavailable() const override { return job_.unavailable(); }
+  std::optional<Pause> paused() const override { return job_.paused(); }
   void validate(const nlohmann::json& input) const override;
 
  private:

@@ -27,6 +27,9 @@ class Provider {
   const std::string& model() const { return client_.options().model; }
   // {"state": "closed"|"open"|"half_open", "retryInMs": n}, for the capabilities route.
   nlohmann::json breaker_status();
+  // While the circuit is open: milliseconds until it lets a probe call through; 0 when calls may
+  // go ahead.
+  int64_t paused_for_ms() { return breaker_.retry_in_ms(); }
 
  private:
   ChatClient client_;

@@ -67,6 +67,15 @@ std::optional<jobs::JobHandler::Unavailability> ProviderJob::unavailable() const
       "ai_provider_unavailable", "No AI provider is configured on this server (--ai-base-url)."};
 }
 
+std::optional<jobs::JobHandler::Pause> ProviderJob::paused() const {
+  int64_t ms = provider_ ? provider_->paused_for_ms() : 0;
+  if (ms <= 0) return std::nullopt;
+  return jobs::JobHandler::Pause{"ai_provider_circuit_open",
+                                 "The AI provider failed repeatedly; calls to it are paused, and "
+                                 "jobs that need it fail at once until the pause ends.",
+                                 ms};
+}
+
 nlohmann::json ProviderJob::run(jobs::JobContext& context, const std::string& type,
                                 const ChatRequest& request, size_t expected_chars,
                                 const std::function<nlohmann::json(const ChatResult&)>& finish) {

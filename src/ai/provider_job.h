@@ -23,6 +23,8 @@ class ProviderJob {
 
   // Set when no provider is configured.
   std::optional<jobs::JobHandler::Unavailability> unavailable() const;
+  // Set while the provider's circuit breaker is open (calls would fail at once).
+  std::optional<jobs::JobHandler::Pause> paused() const;
 
   // Streams `request` for the job in `context` and returns what `finish` makes of the answer.
   // `expected_chars` (the likely answer length) scales progress. A cancelled job returns an

@@ -15,6 +15,7 @@ class RefineHandler : public jobs::JobHandler {
   std::string type() const override { return "refine"; }
   nlohmann::json run(jobs::JobContext& context) override;
   std::optional<Unavailability> unavailable() const override { return job_.unavailable(); }
+  std::optional<Pause> paused() const override { return job_.paused(); }
   void validate(const nlohmann::json& input) const override;
 
  private:

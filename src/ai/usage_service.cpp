@@ -1,5 +1,6 @@
 #include "ai/usage_service.h"
 
+#include "core/collect_pages.h"
 #include "core/error.h"
 
 namespace od::ai {
@@ -37,6 +38,12 @@ UsageAggregate UsageService::aggregate(const auth::Principal& caller, UsageWindo
     out.truncated = true;
   }
   return out;
+}
+
+std::vector<UsageRecord> UsageService::records(const auth::Principal& caller) {
+  return collect_all_by_id([&](const std::string& after, int limit) {
+    return store_.records(caller.user_id, after, limit);
+  });
 }
 
 }  // namespace od::ai

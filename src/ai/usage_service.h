@@ -36,6 +36,9 @@ class UsageService {
                int limit);
   // 403 for callers who are not admins.
   UsageAggregate aggregate(const auth::Principal& caller, UsageWindow window, int limit);
+  // Every usage row of the caller, oldest first (their data export). Erasure needs nothing here:
+  // the rows go with the account (ON DELETE CASCADE).
+  std::vector<UsageRecord> records(const auth::Principal& caller);
 
  private:
   UsageStore& store_;

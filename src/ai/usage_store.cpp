@@ -114,4 +114,32 @@ std::vector<UsageGroup> UsageStore::aggregate(UsageWindow w, int limit) {
   return out;
 }
 
+std::vector<UsageRecord> UsageStore::records(const std::string& user_id,
+                                             const std::string& after_id, int limit) {
+  auto result = db_.query(
+      "SELECT id, user_id, job_id, job_type, model, attempt, requests, prompt_tokens, "
+      "completion_tokens, wall_ms, outcome, error_code, created_at FROM ai_usage "
+      "WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+      {user_id, after_id, limit});
+  std::vector<UsageRecord> out;
+  for (const auto& row : result.rows) {
+    UsageRecord r;
+    r.id = row.text(0);
+    r.user_id = row.text(1);
+    r.job_id = row.text(2);
+    r.job_type = row.text(3);
+    r.model = row.text(4);
+    r.attempt = static_cast<int>(row.integer(5));
+    r.requests = static_cast<int>(row.integer(6));
+    r.prompt_tokens = row.integer(7);
+    r.completion_tokens = row.integer(8);
+    r.wall_ms = row.integer(9);
+    r.outcome = row.text(10);
+    r.error_code = row.is_null(11) ? "" : row.text(11);
+    r.created_at = row.integer(12);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 }  // namespace od::ai

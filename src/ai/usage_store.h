@@ -82,6 +82,9 @@ class UsageStore {
                                     const std::string& before_job_id, int limit);
   // Every user's usage per user, type and day (newest day first), at most `limit` groups.
   std::vector<UsageGroup> aggregate(UsageWindow window, int limit);
+  // The user's rows one by one, oldest first, after `after_id` (keyset): their data export.
+  std::vector<UsageRecord> records(const std::string& user_id, const std::string& after_id,
+                                   int limit);
 
  private:
   db::Database& db_;

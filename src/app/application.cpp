@@ -290,7 +290,9 @@ void Application::build_jobs() {
   external_worker_store_ = std::make_unique<jobs::ExternalWorkerStore>(*db_);
   external_workers_ = std::make_unique<jobs::ExternalWorkers>(
       *external_worker_store_, *jobs_, load_or_create_secret(config_.data_dir),
-      jobs::ExternalWorkerOptions{.lease_ms = int64_t{config_.job_lease_seconds} * 1000});
+      jobs::ExternalWorkerOptions{
+          .lease_ms = int64_t{config_.job_lease_seconds} * 1000,
+          .max_parked_polls = static_cast<size_t>(config_.worker_max_polls)});
   jobs_->set_external_types([this] { return external_workers_->served_types(); });
   // A submitted job wakes whoever may run it: in-process workers and external long polls.
   auto wake_all = [this] {
@@ -391,7 +393,7 @@ void Application::register_routes(http::Router& router) {
   archive_options.staging_dir = assets_->staging_dir().string();
   projects::register_archive_routes(router, *projects_, archive_assets(*assets_, *asset_store_),
                                     archive_options);
-  register_gdpr_routes(router, *accounts_, *projects_, *assets_);
+  register_gdpr_routes(router, {*accounts_, *projects_, *assets_, *ai_usage_, *comments_});
   register_design2code_routes(router);
   std::vector<ReadinessCheck> checks = {{"database", [this] { return db_->ping(); }}};
   if (!config_.redis.empty()) {
@@ -467,6 +469,9 @@ int Application::serve() {
     });
   }
 
+  metrics::gauge_callback("external_worker_polls_parked", {}, [this] {
+    return static_cast<double>(external_workers_->parked_polls());
+  });
   if (ai_provider_) {
     metrics::gauge_callback("ai_circuit_open", {}, [this] {
       return ai_provider_->breaker_status()["state"] == "open" ? 1.0 : 0.0;
@@ -506,6 +511,7 @@ int Application::serve() {
 void Application::start_job_runners() {
   if (job_workers_) job_workers_->start();
   job_reaper_->start();
+  external_workers_->start();
   if (job_wakeup_) job_wakeup_->start();
   webhooks_->start();
 }

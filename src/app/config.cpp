@@ -96,6 +96,7 @@ const std::vector<ConfigKey>& config_keys() {
       {"max-jobs-in-flight", "queued and running jobs allowed per user"},
       {"job-lease-seconds", "seconds after which a silent job worker's job is run again"},
       {"job-poll-ms", "longest an idle job worker waits before looking for due jobs (retries)"},
+      {"worker-max-polls", "external workers' long polls waiting at once (more answer 503)"},
       {"webhook-allow-private",
        "true: job webhooks may target loopback and private addresses (default false: SSRF guard)"},
       {"webhook-attempts", "attempts per webhook delivery before it is given up"},
@@ -182,6 +183,8 @@ void apply_setting(Config& c, const std::string& name, const std::string& value)
     c.job_lease_seconds = parse_int(name, value, 1, 86400);
   else if (name == "job-poll-ms")
     c.job_poll_ms = parse_int(name, value, 10, 3'600'000);
+  else if (name == "worker-max-polls")
+    c.worker_max_polls = parse_int(name, value, 1, 100'000);
   else if (name == "webhook-allow-private") {
     if (value != "true" && value != "false")
       throw std::invalid_argument("webhook-allow-private must be true or false");

@@ -32,6 +32,7 @@ struct Config {
   int max_jobs_in_flight = 20;    // queued + running jobs per user
   int job_lease_seconds = 30;     // a job worker silent this long is presumed dead
   int job_poll_ms = 1000;         // idle job workers look for due jobs at least this often
+  int worker_max_polls = 1000;    // external workers' long polls parked at once (then 503)
   int refresh_grace_ms = 10'000;  // concurrent refreshes with one token within this share a pair
   // Webhooks on job completion (jobs/webhooks.h).
   bool webhook_allow_private = false;  // let webhooks reach loopback and private addresses

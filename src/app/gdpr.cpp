@@ -57,10 +57,28 @@ nlohmann::json project_json(projects::ProjectsService& projects, const auth::Pri
   return out;
 }
 
+nlohmann::json usage_record_json(const ai::UsageRecord& r) {
+  return {
+      {"id", r.id},
+      {"jobId", r.job_id},
+      {"jobType", r.job_type},
+      {"model", r.model},
+      {"attempt", r.attempt},
+      {"requests", r.requests},
+      {"promptTokens", r.prompt_tokens},
+      {"completionTokens", r.completion_tokens},
+      {"wallMs", r.wall_ms},
+      {"outcome", r.outcome},
+      {"errorCode", r.error_code.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error_code)},
+      {"createdAt", rfc3339(r.created_at)}};
+}
+
 }  // namespace
 
-nlohmann::json export_user_data(auth::AuthService& accounts, projects::ProjectsService& projects,
-                                assets::AssetsService& assets, const auth::Principal& me) {
+nlohmann::json export_user_data(const UserDataModules& modules, const auth::Principal& me) {
+  auth::AuthService& accounts = modules.accounts;
+  projects::ProjectsService& projects = modules.projects;
+  assets::AssetsService& assets = modules.assets;
   auth::User user = accounts.get_user(me.user_id);
   nlohmann::json audit = nlohmann::json::array();
   for (const auto& entry : accounts.audit_of(user.id)) audit.push_back(auth::to_json(entry));
@@ -90,6 +108,12 @@ nlohmann::json export_user_data(auth::AuthService& accounts, projects::ProjectsS
     if (static_cast<int>(page.size()) < kAssetPage) break;
     before = page.back().id;
   }
+  nlohmann::json usage = nlohmann::json::array();
+  for (const auto& record : modules.usage.records(me)) usage.push_back(usage_record_json(record));
+  nlohmann::json comments = nlohmann::json::array();
+  for (const auto& comment : modules.comments.authored_by(me)) {
+    comments.push_back(comments::to_json(comment));
+  }
   return {{"format", "opendesign-user-export"},
           {"formatVersion", 1},
           {"exportedAt", rfc3339(now_ms())},
@@ -99,13 +123,14 @@ nlohmann::json export_user_data(auth::AuthService& accounts, projects::ProjectsS
           {"projects", owned},
           {"memberships", memberships},
           {"identities", identities},
-          {"assets", owned_assets}};
+          {"assets", owned_assets},
+          {"aiUsage", usage},
+          {"comments", comments}};
 }
 
-projects::StreamedZip export_user_zip(auth::AuthService& accounts,
-                                      projects::ProjectsService& projects,
-                                      assets::AssetsService& assets, const auth::Principal& me) {
-  nlohmann::json data = export_user_data(accounts, projects, assets, me);
+projects::StreamedZip export_user_zip(const UserDataModules& modules, const auth::Principal& me) {
+  assets::AssetsService& assets = modules.assets;
+  nlohmann::json data = export_user_data(modules, me);
   std::map<std::string, std::pair<std::string, projects::ExportedAsset>> files;  // by asset id
   for (std::string before;;) {
     auto page = assets.list(me, std::nullopt, before, kAssetPage);
@@ -135,11 +160,13 @@ projects::StreamedZip export_user_zip(auth::AuthService& accounts,
   return zip;
 }
 
-void erase_user(auth::AuthService& accounts, assets::AssetsService& assets,
-                const auth::Principal& me, const std::string& password, const std::string& ip) {
-  std::vector<std::string> blobs = assets.blobs_of_owner(me.user_id);
-  accounts.delete_account(me.user_id, password, ip);  // throws (nothing changes) on a bad password
-  for (const auto& sha256 : blobs) assets.release_blob(sha256);
+void erase_user(const UserDataModules& modules, const auth::Principal& me,
+                const std::string& password, const std::string& ip) {
+  std::vector<std::string> blobs = modules.assets.blobs_of_owner(me.user_id);
+  // Throws (nothing changes) on a bad password.
+  modules.accounts.delete_account(me.user_id, password, ip);
+  for (const auto& sha256 : blobs) modules.assets.release_blob(sha256);
+  modules.comments.forget_user(me.user_id);
 }
 
 }  // namespace od::app

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "core/collect_pages.h"
 #include "core/error.h"
 #include "core/ids.h"
 #include "core/time.h"
@@ -214,5 +215,13 @@ Thread CommentsService::thread(const auth::Principal& caller, const std::string&
   out.root.reply_count = static_cast<int64_t>(out.replies.size());
   return out;
 }
+
+std::vector<Comment> CommentsService::authored_by(const auth::Principal& caller) {
+  return collect_all_by_id([&](const std::string& after, int limit) {
+    return store_.by_author(caller.user_id, after, limit);
+  });
+}
+
+void CommentsService::forget_user(const std::string& user_id) { store_.forget_user(user_id); }
 
 }  // namespace od::comments

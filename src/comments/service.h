@@ -51,6 +51,12 @@ class CommentsService {
   Thread thread(const auth::Principal& caller, const std::string& project_id,
                 const std::string& thread_id);
 
+  // Everything the caller wrote, in any project (their data export), oldest first.
+  std::vector<Comment> authored_by(const auth::Principal& caller);
+  // After the account of `user_id` was deleted: their comments stay, anonymous (the author is
+  // cleared with the account), and their id leaves resolvedBy and mention lists.
+  void forget_user(const std::string& user_id);
+
   static constexpr size_t kMaxReplies = 500;
   static constexpr size_t kMaxMentions = 20;
 

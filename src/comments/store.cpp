@@ -106,4 +106,28 @@ int64_t CommentStore::reply_count(const std::string& thread_id) {
   return result.first()->integer(0);
 }
 
+std::vector<Comment> CommentStore::by_author(const std::string& author_id,
+                                             const std::string& after_id, int limit) {
+  auto result =
+      db_.query(std::string("SELECT ") + kColumns +
+                    " FROM comments WHERE author_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+                {author_id, after_id, limit});
+  std::vector<Comment> out;
+  for (const auto& row : result.rows) out.push_back(from_row(row));
+  return out;
+}
+
+void CommentStore::forget_user(const std::string& user_id) {
+  db_.execute("UPDATE comments SET resolved_by = NULL WHERE resolved_by = $1", {user_id});
+  // Mentions are a JSON list of ids: the candidates are found by text, then rewritten whole.
+  auto result = db_.query("SELECT id, mentions FROM comments WHERE mentions LIKE $1",
+                          {"%\"" + user_id + "\"%"});
+  for (const auto& row : result.rows) {
+    auto mentions = nlohmann::json::parse(row.text(1)).get<std::vector<std::string>>();
+    std::erase(mentions, user_id);
+    db_.execute("UPDATE comments SET mentions = $2 WHERE id = $1",
+                {row.text(0), nlohmann::json(mentions).dump()});
+  }
+}
+
 }  // namespace od::comments

@@ -33,6 +33,12 @@ class CommentStore {
   // The replies of a thread, oldest first.
   std::vector<Comment> replies(const std::string& thread_id);
   int64_t reply_count(const std::string& thread_id);
+  // The comments `author_id` wrote, in every project, oldest first, after `after_id` (keyset).
+  std::vector<Comment> by_author(const std::string& author_id, const std::string& after_id,
+                                 int limit);
+  // Erasure of a user: their id leaves resolved_by and every mention list (author_id is cleared
+  // by the foreign key when the account row goes).
+  void forget_user(const std::string& user_id);
 
  private:
   db::Database& db_;

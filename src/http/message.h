@@ -96,6 +96,8 @@ class StreamChannel {
   virtual void on_close(std::function<void()> callback) = 0;
 };
 
+class DeferredResponse;
+
 struct Response {
   int status = 200;
   Headers headers;
@@ -110,6 +112,11 @@ struct Response {
   // Producing more or fewer bytes than promised, or throwing, cuts the connection.
   std::function<void(BodyWriter&)> body_producer;
   uint64_t content_length = 0;
+  // When set (by a handler that cannot answer yet, e.g. a long poll), the handler's thread is
+  // free at once; the server waits, without a thread, for DeferredResponse::complete() and sends
+  // that response instead, keeping the headers the middleware put on this one (request id, CORS).
+  // Only plain responses complete a deferred one (no stream, WebSocket or producer).
+  std::shared_ptr<DeferredResponse> deferred;
 
   static Response json(int status, const nlohmann::json& value);
   static Response no_content();
@@ -118,5 +125,18 @@ struct Response {
 
 // Creates a channel the server knows how to drain (implemented in the server).
 std::shared_ptr<StreamChannel> make_stream(size_t max_buffered_chunks = 1024);
+
+// The answer to a request that arrives later. Thread-safe: complete() from any thread; the first
+// call wins. Whoever holds it must complete it eventually (a long poll at its deadline at the
+// latest): the connection waits for it.
+class DeferredResponse {
+ public:
+  virtual ~DeferredResponse() = default;
+  // False when it was completed already (the response is dropped).
+  virtual bool complete(Response response) = 0;
+};
+
+// Creates a deferred response the server knows how to wait for.
+std::shared_ptr<DeferredResponse> make_deferred();
 
 }  // namespace od::http

@@ -31,6 +31,7 @@
 #include "core/metrics.h"
 #include "core/worker_pool.h"
 #include "http/body_pipe.h"
+#include "http/deferred_slot.h"
 #include "http/stream_channel.h"
 #include "http/url.h"
 #include "http/websocket_stream.h"
@@ -60,6 +61,7 @@ constexpr char kUnmatchedRoute[] = "unmatched";
 struct Gauges {
   std::atomic<size_t> connections{0};
   std::atomic<size_t> streams{0};
+  std::atomic<size_t> deferred{0};
   std::atomic<size_t> websockets{0};
   std::atomic<size_t> workers_busy{0};
   std::atomic<size_t> queued{0};
@@ -209,6 +211,8 @@ class Server::Impl {
                       "Time from a complete request to its response, by route and method.");
     metrics::describe("http_open_connections", "gauge", "Open client connections.");
     metrics::describe("http_open_streams", "gauge", "Open Server-Sent Events streams.");
+    metrics::describe("http_deferred_requests", "gauge",
+                      "Requests waiting, without a thread, for a deferred answer (long polls).");
     metrics::describe("http_open_websockets", "gauge", "Open WebSocket sessions.");
     metrics::describe("http_workers_busy", "gauge", "HTTP workers running a request.");
     metrics::describe("http_worker_queue_depth", "gauge", "Requests waiting for an HTTP worker.");
@@ -221,6 +225,7 @@ class Server::Impl {
     };
     metrics::gauge_callback("http_open_connections", {}, reader(&Gauges::connections));
     metrics::gauge_callback("http_open_streams", {}, reader(&Gauges::streams));
+    metrics::gauge_callback("http_deferred_requests", {}, reader(&Gauges::deferred));
     metrics::gauge_callback("http_open_websockets", {}, reader(&Gauges::websockets));
     metrics::gauge_callback("http_workers_busy", {}, reader(&Gauges::workers_busy));
     metrics::gauge_callback("http_worker_queue_depth", {}, reader(&Gauges::queued));
@@ -515,6 +520,7 @@ class Server::Impl {
       response = error_response(503, "overloaded", "The server is busy; retry shortly.", new_id());
       response.headers.set("Retry-After", "1");
     }
+    if (response.deferred) response = co_await await_deferred(conn, std::move(response));
     if (!allow.empty() && response.status == 405) response.headers.set("Allow", allow);
     record(route_label, method, response.status, started);
 
@@ -731,6 +737,28 @@ class Server::Impl {
     lowest(stream).expires_after(options_.body_timeout);
     co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
     co_return !ec && keep_alive;
+  }
+
+  // Waits, without a thread, for the answer to a deferred request (a long poll) and returns it with
+  // the headers the middleware put on the placeholder the handler returned.
+  asio::awaitable<Response> await_deferred(Connection& conn, Response placeholder) {
+    auto slot = std::static_pointer_cast<DeferredSlot>(placeholder.deferred);
+    auto wake = std::make_shared<asio::steady_timer>(conn.executor, Clock::time_point::max());
+    slot->set_wakeup([wake] { asio::post(wake->get_executor(), [wake] { wake->cancel(); }); });
+    ++gauges_->deferred;
+    beast::error_code ec;
+    std::optional<Response> answer;
+    // The wake-up is posted to this connection's strand, so it cannot slip in between a take()
+    // that found nothing and the wait.
+    while (!(answer = slot->take())) {
+      co_await wake->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    --gauges_->deferred;
+    answer->deferred.reset();
+    for (const auto& [name, value] : placeholder.headers.all()) {
+      if (!answer->headers.get(name)) answer->headers.add(name, value);
+    }
+    co_return std::move(*answer);
   }
 
   // Writes an event stream until the producer closes it, the client goes away, or the server

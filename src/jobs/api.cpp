@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/json_input.h"
 #include "core/pagination.h"
+#include "core/time.h"
 #include "jobs/address_guard.h"
 #include "jobs/job_stream.h"
 
@@ -139,6 +140,12 @@ void register_routes(http::Router& router, JobsService& service, events::EventBu
       if (auto why = handler->unavailable()) {
         entry["available"] = false;
         entry["reason"] = {{"code", why->code}, {"message", why->reason}};
+      } else if (auto pause = handler->paused()) {
+        entry["available"] = false;
+        entry["reason"] = {{"code", pause->code},
+                           {"message", pause->reason},
+                           {"retryAfterSeconds", (pause->retry_in_ms + 999) / 1000},
+                           {"retryAt", rfc3339(now_ms() + pause->retry_in_ms)}};
       }
       types.push_back(std::move(entry));
     }

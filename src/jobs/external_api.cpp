@@ -75,6 +75,19 @@ nlohmann::json lease_json(const LeaseStatus& s) {
            s.lease_expires_at > 0 ? nlohmann::json(rfc3339(s.lease_expires_at)) : nullptr}};
 }
 
+nlohmann::json leased_json(const std::vector<Job>& jobs) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& job : jobs) {
+    items.push_back({{"jobId", job.id},
+                     {"type", job.type},
+                     {"input", job.input},
+                     {"attempt", job.attempts},
+                     {"maxAttempts", job.max_attempts},
+                     {"leaseExpiresAt", rfc3339(job.lease_expires_at)}});
+  }
+  return {{"jobs", items}};
+}
+
 nlohmann::json delivery_json(const Delivery& d) {
   auto time = [](int64_t ms) { return ms > 0 ? nlohmann::json(rfc3339(ms)) : nullptr; };
   nlohmann::json attempts = nlohmann::json::array();
@@ -161,16 +174,15 @@ void register_worker_routes(http::Router& router, ExternalWorkers& workers) {
             ji::int_field(body, "waitSeconds", false, 0, kMaxWaitSeconds).value_or(0) * 1000;
         lease.lease_ms =
             ji::int_field(body, "leaseSeconds", false, 1, kMaxLeaseSeconds).value_or(0) * 1000;
-        nlohmann::json items = nlohmann::json::array();
-        for (const auto& job : workers.lease(worker, lease)) {
-          items.push_back({{"jobId", job.id},
-                           {"type", job.type},
-                           {"input", job.input},
-                           {"attempt", job.attempts},
-                           {"maxAttempts", job.max_attempts},
-                           {"leaseExpiresAt", rfc3339(job.lease_expires_at)}});
-        }
-        return Response::json(200, {{"jobs", items}});
+        auto deferred = http::make_deferred();
+        auto leased = workers.lease(worker, lease, [deferred](std::vector<Job> jobs) {
+          deferred->complete(Response::json(200, leased_json(jobs)));
+        });
+        if (leased) return Response::json(200, leased_json(*leased));
+        // Parked: this handler thread is free now; the poll keeper answers.
+        Response parked;
+        parked.deferred = std::move(deferred);
+        return parked;
       },
       {kSmallBodyLimit, "api", "Lease queued jobs (external worker)"});
 

@@ -55,7 +55,15 @@ ExternalWorkers::ExternalWorkers(ExternalWorkerStore& store, JobsService& jobs,
     : store_(store),
       jobs_(jobs),
       token_key_(crypto::hmac_sha256(token_key, "od-external-worker-tokens")),
-      options_(options) {}
+      options_(options),
+      parked_(
+          [this](const std::string& owner, const std::vector<std::string>& types, int max,
+                 int64_t lease_ms) {
+            auto jobs = jobs_.store().claim(owner, types, max, now_ms(), lease_ms);
+            for (const auto& job : jobs) jobs_.announce(job);
+            return jobs;
+          },
+          options.max_parked_polls) {}
 
 std::string ExternalWorkers::derive_token(const ExternalWorker& worker) const {
   return kTokenPrefix + worker.id + "." +
@@ -115,7 +123,9 @@ void ExternalWorkers::seen(const ExternalWorker& worker) {
   if (now - worker.last_seen_at >= kTouchIntervalMs) store_.touch(worker.id, now);
 }
 
-std::vector<Job> ExternalWorkers::lease(const ExternalWorker& worker, const LeaseRequest& request) {
+std::optional<std::vector<Job>> ExternalWorkers::lease(const ExternalWorker& worker,
+                                                       const LeaseRequest& request,
+                                                       ParkedPolls::Done done) {
   std::vector<std::string> types = request.types.empty() ? worker.types : request.types;
   for (const auto& type : types) {
     if (std::find(worker.types.begin(), worker.types.end(), type) == worker.types.end()) {
@@ -124,35 +134,30 @@ std::vector<Job> ExternalWorkers::lease(const ExternalWorker& worker, const Leas
                      {{"field", "/types"}});
     }
   }
+  // Sorted and unique: parked polls with the same list share a look at an empty queue.
+  std::sort(types.begin(), types.end());
+  types.erase(std::unique(types.begin(), types.end()), types.end());
   int64_t lease_ms = request.lease_ms > 0 ? request.lease_ms : options_.lease_ms;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(request.wait_ms);
-  bool waiting = false;
-  std::vector<Job> jobs;
-  while (true) {
-    uint64_t seen_wakeups;
-    {
-      std::lock_guard lock(mutex_);
-      seen_wakeups = wakeups_;
-    }
-    jobs = jobs_.store().claim(lease_owner(worker), types, request.max, now_ms(), lease_ms);
-    if (!jobs.empty() || std::chrono::steady_clock::now() >= deadline) break;
-    std::unique_lock lock(mutex_);
-    if (stopping_) break;
-    if (!waiting) {
-      if (waiters_ >= options_.max_waiters) break;  // answer now rather than hold a thread
-      ++waiters_;
-      waiting = true;
-    }
-    // Bounded slices: jobs whose retry delay ends are found without a wake-up.
-    auto until = std::min(deadline, std::chrono::steady_clock::now() + std::chrono::seconds(1));
-    changed_.wait_until(lock, until, [&] { return stopping_ || wakeups_ != seen_wakeups; });
-  }
-  if (waiting) {
-    std::lock_guard lock(mutex_);
-    --waiters_;
-  }
+  auto jobs = jobs_.store().claim(lease_owner(worker), types, request.max, now_ms(), lease_ms);
   for (const auto& job : jobs) jobs_.announce(job);
-  return jobs;
+  if (!jobs.empty() || request.wait_ms <= 0) return jobs;
+  ParkedPolls::Poll poll{lease_owner(worker),
+                         std::move(types),
+                         request.max,
+                         lease_ms,
+                         ParkedPolls::Clock::now() + std::chrono::milliseconds(request.wait_ms),
+                         std::move(done)};
+  switch (parked_.park(std::move(poll))) {
+    case ParkedPolls::Parked::Yes:
+      return std::nullopt;
+    case ParkedPolls::Parked::Full:
+      throw ApiError(503, "too_many_polls",
+                     "Too many workers are waiting for jobs on this server; retry shortly.")
+          .with_retry_after(1);
+    case ParkedPolls::Parked::Stopped:
+      break;
+  }
+  return std::vector<Job>{};  // shutting down: answer now, the worker polls another node
 }
 
 Job ExternalWorkers::leased_job(const ExternalWorker& worker, const std::string& job_id) {
@@ -285,20 +290,12 @@ std::vector<std::string> ExternalWorkers::served_types() {
   return store_.types_seen_since(now_ms() - options_.seen_window_ms);
 }
 
-void ExternalWorkers::wake() {
-  {
-    std::lock_guard lock(mutex_);
-    ++wakeups_;
-  }
-  changed_.notify_all();
-}
+void ExternalWorkers::wake() { parked_.wake(); }
 
-void ExternalWorkers::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  changed_.notify_all();
-}
+void ExternalWorkers::start() { parked_.start(); }
+
+void ExternalWorkers::stop() { parked_.stop(); }
+
+size_t ExternalWorkers::parked_polls() { return parked_.size(); }
 
 }  // namespace od::jobs

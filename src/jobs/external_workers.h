@@ -8,19 +8,17 @@
 // salt under a key derived from the server's secret: the database keeps only the salt and a hash
 // of the token, yet the server can re-derive the token to check callback signatures keyed by it.
 //
-// Long-polling leases wait on a condition variable (woken by submits) on a request-handler
-// thread, never a network thread; at most `max_waiters` wait at once so they cannot take every
-// handler thread, and the rest answer at once.
+// A long-polling lease that finds no job is parked (jobs/parked_polls.h) and holds no thread
+// while it waits; at most `max_parked_polls` wait at once, past that a lease answers 503.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "auth/service.h"
+#include "jobs/parked_polls.h"
 #include "jobs/service.h"
 #include "jobs/worker_store.h"
 
@@ -29,7 +27,7 @@ namespace od::jobs {
 struct ExternalWorkerOptions {
   int64_t lease_ms = 30000;                // default lease of a leased job
   int64_t seen_window_ms = 5 * 60 * 1000;  // "recently seen": serves its types at submit
-  int max_waiters = 4;                     // long polls waiting at once
+  size_t max_parked_polls = 1000;          // long polls waiting at once (each a small record)
   size_t max_result_bytes = 256 * 1024;
 };
 
@@ -73,7 +71,12 @@ class ExternalWorkers {
   // The worker a bearer token belongs to; 401 when it is unknown, wrong or revoked.
   ExternalWorker authenticate(const std::string& token);
 
-  std::vector<Job> lease(const ExternalWorker& worker, const LeaseRequest& request);
+  // Leases at once when jobs are queued or the request may not wait. Otherwise parks the poll
+  // and returns nullopt: `done` then runs later, on the poll keeper's thread, with the jobs
+  // leased for it, or none when the wait ends or the server stops. 503 (Retry-After) when
+  // max_parked_polls wait already.
+  std::optional<std::vector<Job>> lease(const ExternalWorker& worker, const LeaseRequest& request,
+                                        ParkedPolls::Done done);
   LeaseStatus heartbeat(const ExternalWorker& worker, const std::string& job_id,
                         int64_t lease_ms = 0);
   LeaseStatus progress(const ExternalWorker& worker, const std::string& job_id, int percent,
@@ -92,8 +95,12 @@ class ExternalWorkers {
   std::vector<std::string> served_types();
   // New jobs may be queued: long polls look again.
   void wake();
+  // Long polls may park from now on (starts the keeper thread).
+  void start();
   // Ends every long poll at once (shutdown).
   void stop();
+  // Long polls parked now.
+  size_t parked_polls();
 
  private:
   std::string derive_token(const ExternalWorker& worker) const;
@@ -109,11 +116,7 @@ class ExternalWorkers {
   const std::string token_key_;
   const ExternalWorkerOptions options_;
 
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  uint64_t wakeups_ = 0;
-  int waiters_ = 0;
-  bool stopping_ = false;
+  ParkedPolls parked_;
 };
 
 nlohmann::json to_json(const ExternalWorker& worker);

@@ -6,6 +6,7 @@
 // is a 5xx; any other exception is a retryable attempt.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -53,6 +54,16 @@ class JobHandler {
     std::string reason;
   };
   virtual std::optional<Unavailability> unavailable() const { return std::nullopt; }
+  // Why the type cannot run for a while although the server has it (e.g. its AI provider's
+  // circuit breaker is open), or nullopt. Submits are still queued, unlike unavailable(): the
+  // pause ends by itself. The capabilities route shows the type unavailable with `reason` and
+  // when to look again.
+  struct Pause {
+    std::string code;
+    std::string reason;
+    int64_t retry_in_ms = 0;  // until the pause may end (> 0)
+  };
+  virtual std::optional<Pause> paused() const { return std::nullopt; }
   // Checks an input at submit time, before anything is queued: throws a 4xx ApiError when the
   // input is wrong, so the caller learns at once instead of from a failed job.
   virtual void validate(const nlohmann::json& input) const {}

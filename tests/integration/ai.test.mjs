@@ -295,9 +295,17 @@ test('cancelling a refine job stops the provider call', async () => {
   assert.equal(mine.json.jobs.items[0].lastOutcome, 'canceled');
 });
 
+// The capabilities entry of `type` on server `s`.
+async function capability(s, user, type) {
+  const caps = await s.api('GET', '/api/v1/ai/capabilities', { token: user.access });
+  assert.equal(caps.status, 200, caps.body);
+  return caps.json.jobTypes.find((t) => t.type === type);
+}
+
 test('the circuit opens after repeated failures and later jobs fail fast without a call', async () => {
   breakerFake.script('500', '500');
   const user = await newUser(fragile, 'breaker');
+  assert.deepEqual(await capability(fragile, user, 'refine'), { type: 'refine', available: true });
   for (const instruction of ['first', 'second']) {
     const res = await submitRefine(fragile, user, { code, instruction }, { maxAttempts: 1 });
     const job = await waitForFinal(fragile, user, res.json.jobId);
@@ -321,6 +329,51 @@ test('the circuit opens after repeated failures and later jobs fail fast without
   const metrics = await fragile.api('GET', '/metrics');
   assert.match(metrics.body, /^ai_circuit_open 1$/m);
   assert.match(metrics.body, /^ai_job_attempts_total\{[^}]*outcome="failed"[^}]*\} 3$/m);
+});
+
+test('while the circuit is open, capabilities list the provider\'s job types as unavailable until it may close', async () => {
+  // Runs after the test above opened `fragile`'s circuit for an hour.
+  const user = await newUser(fragile, 'paused');
+  for (const type of ['refine', 'generate']) {
+    const entry = await capability(fragile, user, type);
+    assert.equal(entry.available, false, type);
+    assert.equal(entry.reason.code, 'ai_provider_circuit_open');
+    assert.ok(entry.reason.retryAfterSeconds > 3000 && entry.reason.retryAfterSeconds <= 3600,
+              String(entry.reason.retryAfterSeconds));
+    const retryAt = Date.parse(entry.reason.retryAt);
+    assert.ok(retryAt > Date.now() + 3000 * 1000, entry.reason.retryAt);
+  }
+  // Job types that do not need the provider are unaffected.
+  assert.deepEqual(await capability(fragile, user, 'noop'), { type: 'noop', available: true });
+});
+
+test('once the circuit\'s cooldown has passed, the types are listed again and a probe closes it', async () => {
+  const provider = await startFakeOpenAI();
+  const s = await startServer({
+    rateLimits,
+    args: aiArgs(provider, ['--ai-breaker-failures', '1', '--ai-max-attempts', '1',
+                            '--ai-breaker-cooldown-seconds', '2']),
+  });
+  try {
+    const user = await newUser(s, 'cooldown');
+    provider.script('500');
+    const failed = await submitRefine(s, user, { code, instruction: 'fails' }, { maxAttempts: 1 });
+    assert.equal((await waitForFinal(s, user, failed.json.jobId)).status, 'failed');
+    const paused = await capability(s, user, 'refine');
+    assert.equal(paused.available, false);
+    assert.equal(paused.reason.code, 'ai_provider_circuit_open');
+    assert.ok(paused.reason.retryAfterSeconds >= 1 && paused.reason.retryAfterSeconds <= 2);
+    await waitFor('refine to be listed again', async () =>
+      (await capability(s, user, 'refine')).available === true, 10000);
+    const probe = await submitRefine(s, user, { code, instruction: 'works' }, { maxAttempts: 1 });
+    assert.equal((await waitForFinal(s, user, probe.json.jobId)).status, 'done');
+    const status = await s.api('GET', '/api/v1/ai/provider', { token: user.access });
+    assert.equal(status.json.circuit.state, 'closed');
+  } finally {
+    await s.stop();
+    s.cleanup();
+    await provider.close();
+  }
 });
 
 test('shutting down cuts a provider call short; the job runs again after a restart', { timeout: 60000 }, async () => {

@@ -3,7 +3,7 @@
 // long polls wait parked, without holding an HTTP handler thread each.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, newUser, makeAdmin } from './harness.mjs';
+import { startServer, newUser, makeAdmin, waitFor } from './harness.mjs';
 
 const rateLimits = 'ip=100000,login=100000,ai=100000';
 let server;
@@ -15,7 +15,8 @@ before(async () => {
   // a few parked polls would take them all if polls held threads.
   server = await startServer({
     rateLimits,
-    args: ['--job-workers', '0', '--job-lease-seconds', '1', '--worker-threads', '2'],
+    args: ['--job-workers', '0', '--job-lease-seconds', '1', '--worker-threads', '2',
+           '--worker-max-polls', '6'],
   });
   admin = await makeAdmin(server, await newUser(server, 'admin'));
   alice = await newUser(server, 'alice');
@@ -63,4 +64,67 @@ test('a job whose external worker vanished goes to another external worker', asy
                                 { token: survivor.token, json: { result: { by: 'survivor' } } });
   assert.equal(done.status, 200, done.body);
   assert.equal(done.json.status, 'done');
+});
+
+async function parkedPolls() {
+  const res = await server.api('GET', '/metrics');
+  assert.equal(res.status, 200);
+  const match = /^external_worker_polls_parked(?:\{\})? (\d+)/m.exec(res.body);
+  assert.ok(match, 'the gauge is exported');
+  return Number(match[1]);
+}
+
+test('a parked poll ends with no job when its wait is over', async () => {
+  const idle = await register('idle', ['ext.idle']);
+  const res = await lease(idle, { waitSeconds: 1 });
+  assert.equal(res.status, 200, res.body);
+  assert.deepEqual(res.json.jobs, []);
+});
+
+test('more parked polls than handler threads; others answered meanwhile; a job wakes one', async () => {
+  const poller = await register('poller', ['ext.parked']);
+  assert.equal((await lease(poller)).status, 200);  // seen: the type is accepted at submit
+  // Six polls on a server with two HTTP handler threads, all waiting at once.
+  const polls = Array.from({ length: 6 }, () => {
+    const entry = { settled: false };
+    entry.promise = lease(poller, { waitSeconds: 25 }).then((res) => {
+      entry.settled = true;
+      return res;
+    });
+    return entry;
+  });
+  await waitFor('six parked polls', async () => (await parkedPolls()) === 6);
+  // The bound: a seventh poll is refused, not queued.
+  const refused = await lease(poller, { waitSeconds: 25 });
+  assert.equal(refused.status, 503, refused.body);
+  assert.equal(refused.json.error.code, 'too_many_polls');
+  assert.equal(refused.headers.get('retry-after'), '1');
+  // Requests that need a handler thread (and the database) are still answered promptly.
+  const listed = await fetch(`${server.url}/api/v1/ai/jobs`, {
+    headers: { authorization: `Bearer ${alice.access}` }, signal: AbortSignal.timeout(5000),
+  });
+  assert.equal(listed.status, 200);
+  assert.equal(polls.filter((p) => p.settled).length, 0);
+
+  const first = await submit('ext.parked');
+  await waitFor('one poll to get the job', () => polls.some((p) => p.settled));
+  const winners = polls.filter((p) => p.settled);
+  assert.equal(winners.length, 1);
+  const answer = await winners[0].promise;
+  assert.equal(answer.status, 200, answer.body);
+  assert.deepEqual(answer.json.jobs.map((j) => j.jobId), [first]);
+  assert.ok(answer.headers.get('x-request-id'), 'middleware headers survive the wait');
+  assert.equal(await parkedPolls(), 5);
+
+  // The others each get one of the next jobs.
+  const more = [];
+  for (let i = 0; i < 5; ++i) more.push(await submit('ext.parked'));
+  const answers = await Promise.all(polls.filter((p) => p !== winners[0]).map((p) => p.promise));
+  const leased = answers.flatMap((res) => {
+    assert.equal(res.status, 200, res.body);
+    assert.equal(res.json.jobs.length, 1);
+    return res.json.jobs.map((j) => j.jobId);
+  });
+  assert.deepEqual(leased.sort(), more.sort());
+  assert.equal(await parkedPolls(), 0);
 });

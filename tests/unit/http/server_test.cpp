@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "core/log.h"
@@ -48,6 +49,18 @@ class ServerTest : public ::testing::Test {
       stream_slot_.set_value(r.stream);
       return r;
     });
+    router_.add(Method::Get, "/deferred", [this](Request&) {
+      Response r;
+      r.deferred = make_deferred();
+      std::lock_guard lock(deferred_mutex_);
+      deferred_.push_back(r.deferred);
+      return r;
+    });
+  }
+
+  size_t deferred_count() {
+    std::lock_guard lock(deferred_mutex_);
+    return deferred_.size();
   }
 
   ~ServerTest() override {
@@ -77,6 +90,8 @@ class ServerTest : public ::testing::Test {
   bool released_ = false;
   std::promise<std::shared_ptr<StreamChannel>> stream_slot_;
   std::promise<void> stream_closed_;
+  std::mutex deferred_mutex_;
+  std::vector<std::shared_ptr<DeferredResponse>> deferred_;
   std::unique_ptr<Server> server_;
   std::thread runner_;
   uint16_t port_ = 0;
@@ -263,6 +278,38 @@ TEST_F(ServerTest, ProducerCloseEndsTheStream) {
   EXPECT_NE(c.pending().find("data: bye"), std::string::npos);
   EXPECT_TRUE(c.wait_for_eof());
   EXPECT_EQ(stream_closed_.get_future().wait_for(10s), std::future_status::ready);
+}
+
+TEST_F(ServerTest, DeferredResponsesHoldNoWorkerAndArriveWithTheMiddlewareHeaders) {
+  ServerOptions options;
+  options.worker_threads = 1;
+  options.worker_queue = 8;
+  start(options);
+  std::vector<std::unique_ptr<TestClient>> waiting;
+  for (int i = 0; i < 3; ++i) {
+    waiting.push_back(std::make_unique<TestClient>(port_));
+    waiting.back()->send("GET /deferred HTTP/1.1\r\nHost: t\r\n\r\n");
+  }
+  // Three requests wait on one worker thread, and it still serves others.
+  ASSERT_TRUE(eventually([&] { return deferred_count() == 3; }));
+  TestClient other(port_);
+  EXPECT_EQ(other.request("GET", "/items/1").status, 200);
+  for (int i = 2; i >= 0; --i) {
+    std::shared_ptr<DeferredResponse> d;
+    {
+      std::lock_guard lock(deferred_mutex_);
+      d = deferred_[static_cast<size_t>(i)];
+    }
+    EXPECT_TRUE(d->complete(Response::json(201, {{"n", i}})));
+    EXPECT_FALSE(d->complete(Response::json(500, {})));  // the first answer wins
+    auto r = waiting[static_cast<size_t>(i)]->read_response();
+    EXPECT_EQ(r.status, 201);
+    EXPECT_EQ(json_of(r)["n"], i);
+    EXPECT_TRUE(r.header("x-request-id").has_value());
+    EXPECT_EQ(r.header("x-content-type-options"), "nosniff");
+  }
+  // The connection stays usable after a deferred answer.
+  EXPECT_EQ(json_of(waiting[0]->request("GET", "/items/7"))["id"], "7");
 }
 
 }  // namespace
