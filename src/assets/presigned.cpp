@@ -196,15 +196,20 @@ Asset PresignedUploads::complete(const auth::Principal& caller, const std::strin
   }
 }
 
-void PresignedUploads::close(const std::string& id) {
+bool PresignedUploads::remove_bytes(const std::string& id) {
   std::error_code ec;
   std::filesystem::remove(file_of(id), ec);
   try {
     blobs_.remove_staging(id);
+    return true;
   } catch (const storage::StorageError& e) {
-    // The row stays until the sweep, which tries again.
     log::warn("presigned_staging_not_removed", {{"upload", id}, {"error", e.what()}});
+    return false;
   }
+}
+
+void PresignedUploads::close(const std::string& id) {
+  remove_bytes(id);  // on failure the closed row stays until the sweep, which tries again
   store_.close(id);
 }
 
@@ -213,14 +218,7 @@ int PresignedUploads::sweep() {
   for (const auto& id :
        store_.expired(now_ms() - config_.complete_grace_seconds * 1000, kSweepBatch)) {
     // The URL has expired: nothing can be PUT to it any more, so what is there now is final.
-    std::error_code ec;
-    std::filesystem::remove(file_of(id), ec);
-    try {
-      blobs_.remove_staging(id);
-    } catch (const storage::StorageError& e) {
-      log::warn("presigned_staging_not_removed", {{"upload", id}, {"error", e.what()}});
-      continue;  // keep the row: the next sweep tries again
-    }
+    if (!remove_bytes(id)) continue;  // keep the row: the next sweep tries again
     store_.remove(id);
     ++removed;
   }

@@ -67,6 +67,9 @@ class PresignedUploads {
   // brings it down to file_of(id) and marks the upload received. 409 when nothing was uploaded,
   // 422 (upload closed) when its size is not the one declared.
   void fetch_direct_upload(PresignedUpload& upload);
+  // Removes the upload's staging file and staging object; false (logged) when the blob store
+  // failed to remove the object.
+  bool remove_bytes(const std::string& id);
   // The upload is over: its files go, its row stays closed until the sweep (see above).
   void close(const std::string& id);
 

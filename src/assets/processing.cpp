@@ -50,7 +50,8 @@ AssetProcessor::AssetProcessor(AssetStore& assets, MediaStore& media, storage::B
       media_(media),
       blobs_(blobs),
       config_(std::move(config)),
-      worker_(config_.worker) {
+      worker_(config_.worker),
+      flights_(config_.max_variant_waiters) {
   std::sort(config_.thumbnail_sizes.begin(), config_.thumbnail_sizes.end());
 }
 
@@ -229,22 +230,32 @@ Variant AssetProcessor::variant(const Asset& asset, const media::RenderSpec& spe
     throw ApiError(422, "no_picture", "Variants are made of images and videos only.");
   }
 
-  if (rendering_.fetch_add(1) >= config_.max_concurrent_variants) {
-    rendering_.fetch_sub(1);
-    throw unavailable("Too many variants are being rendered; try again.", 2);
-  }
-  Slot slot(rendering_);
-  media::ProbeArgs args;
-  args.kind = "image";
-  args.render = spec;
-  media::ProbeOutcome outcome = run_worker(source_sha, args, {});
-  if (!outcome.ok) throw ApiError(422, outcome.error_code, outcome.error_message);
-  // The child names its one file variant.<ext>; it is stored under the name that says what it is.
-  store_derivatives(asset.id, outcome, name);
-  auto rendered = media_.find_variant(asset.id, name);
-  if (!rendered) throw not_found("asset");  // deleted meanwhile
-  if (generated) *generated = true;
-  return *rendered;
+  bool rendered_here = false;
+  auto render = [&] {
+    // Stored by a render that finished between the lookup above and this flight.
+    if (auto found = media_.find_variant(asset.id, name)) return *found;
+    if (rendering_.fetch_add(1) >= config_.max_concurrent_variants) {
+      rendering_.fetch_sub(1);
+      throw unavailable("Too many variants are being rendered; try again.", 2);
+    }
+    Slot slot(rendering_);
+    media::ProbeArgs args;
+    args.kind = "image";
+    args.render = spec;
+    media::ProbeOutcome outcome = run_worker(source_sha, args, {});
+    if (!outcome.ok) throw ApiError(422, outcome.error_code, outcome.error_message);
+    // The child names its one file variant.<ext>; it is stored under the name that says what it
+    // is.
+    store_derivatives(asset.id, outcome, name);
+    auto rendered = media_.find_variant(asset.id, name);
+    if (!rendered) throw not_found("asset");  // deleted meanwhile
+    log::info("variant_rendered", {{"assetId", asset.id}, {"variant", name}});
+    rendered_here = true;
+    return *rendered;
+  };
+  Variant out = flights_.run(asset.id + "/" + name, render);
+  if (generated) *generated = rendered_here;
+  return out;
 }
 
 void AssetProcessor::read(const Variant& variant, std::ostream& out,

@@ -7,7 +7,8 @@
 // error, never the server.
 //
 // On-demand variants (thumb=WxH&fit=...) are rendered once, on first request, the same bounded
-// way, and kept as derivatives. Both sides of the box must be configured thumbnail sizes, so one
+// way, and kept as derivatives; concurrent requests for one variant share one render
+// (assets/render_flights.h). Both sides of the box must be configured thumbnail sizes, so one
 // asset has a bounded number of variants however it is asked for.
 #pragma once
 
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "assets/media_store.h"
+#include "assets/render_flights.h"
 #include "assets/store.h"
 #include "media/render.h"
 #include "media/worker.h"
@@ -31,6 +33,8 @@ struct ProcessingConfig {
   std::vector<int> thumbnail_sizes = {64, 256, 1024};  // square boxes, ascending
   media::WorkerConfig worker;
   int max_concurrent_variants = 2;  // on-demand renders at once; more get 503
+  // Requests waiting for a render of the same variant by another request; more get 503.
+  int max_variant_waiters = 4;
 };
 
 class AssetProcessor {
@@ -55,7 +59,8 @@ class AssetProcessor {
   // The variant `spec` asks for, rendered and stored on first request. Throws ApiError: 400 when
   // the box is not made of configured sizes, 409 while processing is pending, 422 when the asset
   // has no picture (failed, vector) or rendering fails, 503 when too many renders run.
-  // `generated` (when given) tells whether this call rendered it.
+  // `generated` (when given) tells whether this call rendered it (false for a request that
+  // waited for another's render of the same variant).
   Variant variant(const Asset& asset, const media::RenderSpec& spec, bool* generated = nullptr);
   bool allowed_size(int size) const;
 
@@ -87,6 +92,7 @@ class AssetProcessor {
   ProcessingConfig config_;
   media::MediaWorker worker_;
   std::atomic<int> rendering_{0};
+  RenderFlights flights_;
 };
 
 // "image", "video" or "vector" for an accepted content type; empty for anything else.

@@ -178,6 +178,21 @@ describe('media processing', () => {
     assert.ok(!capabilities.json.jobTypes.some((t) => t.type === 'asset.process'));
   });
 
+  test('concurrent requests for one new variant share one render', async () => {
+    const me = await newUser(server, 'flights');
+    const { id } = await upload(me, halvesPng, 'image/png');
+    assert.equal((await processed(me, id)).processing, 'done');
+    const path = `/api/v1/assets/${id}/content?thumb=256x256&fit=fill`;
+    // Five at once: the leader and up to four waiters (the bound); without sharing, two would
+    // render and the rest be refused 503 (two renders at a time).
+    const answers = await Promise.all(Array.from({ length: 5 }, () => get(me, path, { accept: 'image/jpeg' })));
+    assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 200, 200]);
+    assert.equal(answers.filter((a) => a.headers.get('x-variant-cache') === 'miss').length, 1);
+    assert.equal(new Set(answers.map((a) => a.headers.get('etag'))).size, 1);
+    const renders = server.logs.filter((l) => l.msg === 'variant_rendered' && l.assetId === id);
+    assert.equal(renders.length, 1);
+  });
+
   test('on-demand variants: fit modes, Accept, generated once, sizes from the set only', async () => {
     const me = await newUser(server, 'variants');
     const { id } = await upload(me, halvesPng, 'image/png');
@@ -256,6 +271,9 @@ describe('media processing', () => {
       const thumb = await server.api('GET', `/api/v1/assets/${id}/thumbnails/64`, { token: me.access });
       assert.equal(thumb.status, 422, name);
       assert.equal(thumb.json.error.code, 'media_failed', name);
+      const variant = await server.api('GET', `/api/v1/assets/${id}/content?thumb=64x64`, { token: me.access });
+      assert.equal(variant.status, 422, name);
+      assert.equal(variant.json.error.code, 'media_failed', name);
     }
     const bomb = cases.find((c) => c[0] === 'PNG bomb');
     assert.ok(bomb[1].length < 200);
