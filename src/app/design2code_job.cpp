@@ -3,11 +3,11 @@
 #include <sstream>
 
 #include "ai/generate.h"
+#include "app/compile_design.h"
 #include "app/design2code_api.h"
 #include "core/error.h"
 #include "core/json_input.h"
 #include "engines/design2code/design_input.h"
-#include "engines/design2code/framework_project.h"
 #include "engines/design2code/html_generator.h"
 
 namespace od::app {
@@ -49,20 +49,6 @@ d2c::Document load(const nlohmann::json& design) {
       errors.push_back({{"path", issue.path}, {"message", issue.message}});
     throw ApiError(422, "invalid_document", "The canvas document is not valid.",
                    {{"errors", errors}});
-  }
-}
-
-d2c::Files generate(const d2c::Document& doc, const Request& request) {
-  d2c::GenerateOptions options;
-  options.frame = request.frame;
-  try {
-    if (request.target == "react") return d2c::generate_react(doc, options);
-    if (request.target == "vue") return d2c::generate_vue(doc, options);
-    return d2c::generate_html(doc, options);
-  } catch (const d2c::InvalidDocument& e) {
-    // E.g. a frame that the document does not have.
-    std::string message = e.issues().empty() ? e.what() : e.issues().front().message;
-    throw ApiError(422, "invalid_document", message);
   }
 }
 
@@ -108,7 +94,7 @@ nlohmann::json Design2CodeHandler::run(jobs::JobContext& context) {
   d2c::Document doc = load(design_of(context));
   if (context.cancelled()) return nullptr;
   context.progress(30, "generating " + request.target);
-  d2c::Files files = generate(doc, request);
+  d2c::Files files = compile_design(doc, request.target, request.frame);
   if (context.cancelled()) return nullptr;
   context.progress(70, "storing " + std::to_string(files.size()) + " files");
   nlohmann::json listed = nlohmann::json::array();

@@ -1,7 +1,5 @@
 #include "app/image2code_child.h"
 
-#include <sys/resource.h>
-
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -10,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engines/image2code/pipeline.h"
+#include "media/bounded_process.h"
 
 namespace od::app {
 namespace {
@@ -17,11 +16,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace i2c = od::image2code;
 using nlohmann::json;
-
-void limit(int resource, rlim_t value) {
-  rlimit r{value, value};
-  ::setrlimit(resource, &r);
-}
 
 void write_file(const fs::path& path, const std::string& content) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -49,10 +43,7 @@ CLI::App* add_image2code_child_command(CLI::App& cli, Image2CodeChildArgs& args)
 
 int run_image2code_child(const Image2CodeChildArgs& args) {
   // Before the first byte of input: whatever the picture does, it does inside these bounds.
-  limit(RLIMIT_AS, rlim_t(args.memory_mb) * 1024 * 1024);
-  limit(RLIMIT_CPU, rlim_t(args.cpu_seconds));
-  limit(RLIMIT_CORE, 0);
-  limit(RLIMIT_FSIZE, rlim_t(512) * 1024 * 1024);
+  media::limit_this_process(args.memory_mb, args.cpu_seconds);
   fs::path dir(args.output_dir);
   try {
     std::string bytes;

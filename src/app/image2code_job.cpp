@@ -9,12 +9,11 @@
 #include <sstream>
 
 #include "ai/generate.h"
+#include "app/compile_design.h"
 #include "auth/user.h"
 #include "core/error.h"
 #include "core/json_input.h"
 #include "engines/design2code/document.h"
-#include "engines/design2code/framework_project.h"
-#include "engines/design2code/html_generator.h"
 #include "engines/image2code/image_loader.h"
 #include "media/bounded_process.h"
 
@@ -149,19 +148,16 @@ std::string read_text(const fs::path& path) {
   return out.str();
 }
 
+// The engine's document through the design-to-code engine. The document failing its schema
+// would be an engine bug; it fails the job rather than the server.
 d2c::Files generate(const nlohmann::json& document, const Request& request) {
-  d2c::GenerateOptions options;
-  options.frame = request.frame;
+  d2c::Document doc;
   try {
-    d2c::Document doc = d2c::parse_document(document);
-    if (request.target == "react") return d2c::generate_react(doc, options);
-    if (request.target == "vue") return d2c::generate_vue(doc, options);
-    return d2c::generate_html(doc, options);
-  } catch (const d2c::InvalidDocument& e) {
-    // A frame the document does not have, or (an engine bug) a document the compiler refuses.
-    std::string message = e.issues().empty() ? e.what() : e.issues().front().message;
-    throw ApiError(422, "invalid_document", message);
+    doc = d2c::parse_document(document);
+  } catch (const d2c::InvalidDocument&) {
+    throw ApiError(422, "invalid_document", "The engine wrote a document the compiler refuses.");
   }
+  return compile_design(doc, request.target, request.frame);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -104,6 +105,17 @@ ChildExit run_bounded(const std::vector<std::string>& argv, std::chrono::millise
   out.timed_out = waited == Wait::Deadline;
   out.stopped = waited == Wait::Stopped;
   return out;
+}
+
+void limit_this_process(int memory_mb, int cpu_seconds) {
+  auto limit = [](int resource, rlim_t value) {
+    rlimit r{value, value};
+    ::setrlimit(resource, &r);
+  };
+  limit(RLIMIT_AS, rlim_t(memory_mb) * 1024 * 1024);
+  limit(RLIMIT_CPU, rlim_t(cpu_seconds));
+  limit(RLIMIT_CORE, 0);
+  limit(RLIMIT_FSIZE, rlim_t(512) * 1024 * 1024);
 }
 
 }  // namespace od::media

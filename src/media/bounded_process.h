@@ -28,4 +28,8 @@ using Tick = std::function<bool()>;
 ChildExit run_bounded(const std::vector<std::string>& argv, std::chrono::milliseconds wall,
                       const std::string& log_path, const Tick& tick = {});
 
+// The child's side: caps its own address space and CPU time, and forbids core dumps and files
+// over 512 MiB. Call before reading any input.
+void limit_this_process(int memory_mb, int cpu_seconds);
+
 }  // namespace od::media

@@ -1,7 +1,5 @@
 #include "media/probe_command.h"
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -9,6 +7,7 @@
 #include <new>
 #include <nlohmann/json.hpp>
 
+#include "media/bounded_process.h"
 #include "media/image.h"
 #include "media/video.h"
 
@@ -17,11 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-void limit(int resource, rlim_t value) {
-  rlimit r{value, value};
-  ::setrlimit(resource, &r);
-}
 
 std::string read_all(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -185,10 +179,7 @@ std::vector<std::string> probe_arguments(const ProbeArgs& args) {
 
 int run_media_probe(const ProbeArgs& args) {
   // Limits first: nothing below is trusted to stay small on hostile input.
-  limit(RLIMIT_AS, rlim_t(args.memory_mb) * 1024 * 1024);
-  limit(RLIMIT_CPU, rlim_t(args.cpu_seconds));
-  limit(RLIMIT_CORE, 0);
-  limit(RLIMIT_FSIZE, rlim_t(512) * 1024 * 1024);
+  limit_this_process(args.memory_mb, args.cpu_seconds);
   Output out(args.output_dir);
   try {
     try {

@@ -69,24 +69,59 @@ bool holds_words(const cv::Rect& box, const std::vector<OcrLine>& lines) {
   return false;
 }
 
+// Whether words cover most of `box`: a glyph picture of a word read later. (A word's centre can
+// fall between its glyphs, so holds_words misses the glyphs of "11".)
+bool under_words(const cv::Rect& box, const std::vector<OcrLine>& lines) {
+  for (const auto& line : lines) {
+    for (const auto& w : line.words) {
+      if ((w.box & box).area() >= 0.5 * box.area()) return true;
+    }
+  }
+  return false;
+}
+
+// Ink in a flat box that segmentation left empty: glyphs touching the box's edge (a digit in a
+// box without padding) are dropped there as slivers. The rounded corners' outside is not ink.
+bool has_loose_ink(const cv::Mat& bgr, const Element& box) {
+  // Label-sized boxes only: a larger empty box with ink is a chart or a drawing, not a label.
+  if (!box.children.empty() || !box.fill || box.box.height > 40 || box.box.width > 400) {
+    return false;
+  }
+  int inset = box.border_width + 1;
+  cv::Rect inner(box.box.x + inset, box.box.y + inset, box.box.width - 2 * inset,
+                 box.box.height - 2 * inset);
+  if (inner.width < 8 || inner.height < 8) return false;
+  cv::Mat ink = difference_mask(bgr, inner, *box.fill, 80);
+  int corner = std::min({static_cast<int>(box.radius) + 2, inner.width / 2, inner.height / 2});
+  for (cv::Point at :
+       {cv::Point(0, 0), cv::Point(inner.width - corner, 0), cv::Point(0, inner.height - corner),
+        cv::Point(inner.width - corner, inner.height - corner)}) {
+    ink(cv::Rect(at, cv::Size(corner, corner))).setTo(0);
+  }
+  int pixels = cv::countNonZero(ink);
+  return pixels >= 12 && pixels < 0.3 * inner.area();
+}
+
 // Second OCR pass: Tesseract's page layout misses short labels on coloured boxes (buttons,
-// badges, bars), which segmentation then finds as glyph-sized pictures inside a flat box with
-// no text. Each such box is read on its own, inverted when dark; the glyph pictures it explains
-// are dropped.
+// badges, bars), which segmentation then finds as glyph-sized pictures (or loose ink) inside a
+// flat box with no text. Each such box is read on its own, inverted when dark; the glyph pictures
+// it explains are dropped.
 void read_boxes(Element& e, const cv::Mat& bgr, TextRecognizer& ocr,
                 const std::vector<OcrLine>& page_lines, std::vector<OcrLine>& found, int& budget) {
   for (auto& c : e.children) {
     if (c.kind != ElementKind::kContainer) continue;
-    bool glyphs = std::any_of(c.children.begin(), c.children.end(), [](const Element& g) {
-      return g.kind == ElementKind::kImage && g.box.height <= 48;
-    });
+    bool glyphs = std::any_of(c.children.begin(), c.children.end(),
+                              [](const Element& g) {
+                                return g.kind == ElementKind::kImage && g.box.height <= 48;
+                              }) ||
+                  has_loose_ink(bgr, c);
     if (budget > 0 && glyphs && c.fill && c.box.height >= 16 && c.box.height <= 120 &&
         c.box.width >= 24 && !holds_words(c.box, page_lines)) {
       --budget;
       std::vector<OcrLine> lines = ocr.read_region(bgr, c.box, luminance(*c.fill) < 128);
       if (!lines.empty()) {
         std::erase_if(c.children, [&](const Element& g) {
-          return g.kind == ElementKind::kImage && holds_words(g.box, lines);
+          return g.kind == ElementKind::kImage && under_words(g.box, lines);
         });
         for (auto& l : lines) found.push_back(std::move(l));
         continue;

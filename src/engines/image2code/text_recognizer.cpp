@@ -167,6 +167,10 @@ std::vector<OcrLine> TextRecognizer::read_region(const cv::Mat& bgr, const cv::R
   cv::Mat gray;
   cv::cvtColor(bgr(box), gray, cv::COLOR_BGR2GRAY);
   if (dark_background) gray = 255 - gray;
+  // Tesseract reads glyphs a dozen pixels high poorly (a lone digit in a small box comes back
+  // empty); twice the size it reads them.
+  int scale = box.height < 40 ? 2 : 1;
+  if (scale > 1) cv::resize(gray, gray, cv::Size(), scale, scale, cv::INTER_CUBIC);
   // A margin of the background colour: Tesseract misses glyphs that touch the picture's edge.
   constexpr int kMargin = 8;
   cv::Scalar around = cv::mean(gray.row(0));
@@ -174,7 +178,21 @@ std::vector<OcrLine> TextRecognizer::read_region(const cv::Mat& bgr, const cv::R
   api.SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
   api.SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
   read_lines(api, lines, options_);
-  offset_lines(lines, 0, box.tl() - cv::Point(kMargin, kMargin));
+  offset_lines(lines, 0, {-kMargin, -kMargin});
+  if (scale > 1) {
+    auto down = [scale](cv::Rect r) {
+      return cv::Rect(r.x / scale, r.y / scale, (r.width + scale - 1) / scale,
+                      (r.height + scale - 1) / scale);
+    };
+    for (auto& line : lines) {
+      line.box = down(line.box);
+      line.baseline /= scale;
+      line.x_height /= scale;
+      line.ascenders /= scale;
+      for (auto& w : line.words) w.box = down(w.box);
+    }
+  }
+  offset_lines(lines, 0, box.tl());
   return lines;
 }
 
