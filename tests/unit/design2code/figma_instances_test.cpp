@@ -8,6 +8,7 @@
 #include "engines/design2code/figma_import.h"
 #include "engines/design2code/framework_project.h"
 #include "engines/design2code/html_generator.h"
+#include "figma_test_file.h"
 
 namespace od::design2code {
 namespace {
@@ -60,17 +61,6 @@ json card_instance(const std::string& id, double x, double y, const std::string&
                                     badge("I" + id + ";2:3", x + 80, y, badge_visible)})}};
 }
 
-json file_of(json page_children) {
-  return {{"name", "Instances"},
-          {"document",
-           {{"id", "0:0"},
-            {"type", "DOCUMENT"},
-            {"children", json::array({{{"id", "0:1"},
-                                       {"type", "CANVAS"},
-                                       {"name", "Page 1"},
-                                       {"children", std::move(page_children)}}})}}}};
-}
-
 json page(json children) {
   return {{"id", "1:1"},
           {"type", "FRAME"},
@@ -80,7 +70,7 @@ json page(json children) {
 }
 
 json two_cards() {
-  return file_of(json::array(
+  return figma_file(json::array(
       {card_component(), page(json::array({card_instance("5:1", 10, 10, "Buy"),
                                            card_instance("5:2", 200, 10, "Sell", false)}))}));
 }
@@ -170,7 +160,7 @@ TEST(FigmaInstances, NestedInstancesChainIdsAndOverrideThroughTheNestedInstance)
               {"componentId", "3:1"},
               {"absoluteBoundingBox", box(10, 10, 100, 50)},
               {"children", json::array({nested})}};
-  json input = file_of(json::array({card_component(), row, page(json::array({use}))}));
+  json input = figma_file(json::array({card_component(), row, page(json::array({use}))}));
   json canvas = import_figma(input, InputFormat::kFigmaFile, Limits{}).canvas;
   const json* imported = find_node(canvas["children"], "6:1");
   ASSERT_TRUE(imported);
@@ -192,7 +182,7 @@ TEST(FigmaInstances, InstancesOverridesCannotDescribeKeepTheirResolvedChildren) 
   restyled["children"][0]["style"]["fontSize"] = 20;  // a text style is no override
   json library = card_instance("5:4", 200, 100, "Buy");
   library["componentId"] = "99:1";  // a component from a library, not in the file
-  json input = file_of(json::array({card_component(), page(json::array({restyled, library}))}));
+  json input = figma_file(json::array({card_component(), page(json::array({restyled, library}))}));
   json canvas = import_figma(input, InputFormat::kFigmaFile, Limits{}).canvas;
   const json* kept = find_node(canvas["children"], "5:3");
   ASSERT_TRUE(kept);
