@@ -177,6 +177,43 @@ TEST(FigmaInstances, NestedInstancesChainIdsAndOverrideThroughTheNestedInstance)
   EXPECT_TRUE(contains(html, ">Nested</p>"));
 }
 
+// Row's own nested instance 3:2 restyles its label, so it keeps its resolved children; an override
+// of the page's Row instance that reaches through 3:2 could then name nothing, so that instance
+// keeps its resolved children too, and every id still is Figma's.
+TEST(FigmaInstances, OverridesThroughAResolvedNestedInstanceKeepTheOuterOneResolved) {
+  json nested_in_component = card_instance("3:2", 1000, 100, "Buy");
+  nested_in_component["children"][0]["style"]["fontSize"] = 20;
+  json row = {{"id", "3:1"},
+              {"type", "COMPONENT"},
+              {"name", "Row"},
+              {"absoluteBoundingBox", box(1000, 100, 100, 50)},
+              {"children", json::array({nested_in_component})}};
+  json nested = card_instance("I6:1;3:2", 10, 10, "Nested");
+  nested["children"][0]["id"] = "I6:1;3:2;2:2";
+  nested["children"][0]["style"]["fontSize"] = 20;
+  nested["children"][1]["id"] = "I6:1;3:2;2:3";
+  json use = {{"id", "6:1"},
+              {"type", "INSTANCE"},
+              {"name", "Row"},
+              {"componentId", "3:1"},
+              {"absoluteBoundingBox", box(10, 10, 100, 50)},
+              {"children", json::array({nested})}};
+  json input = figma_file(json::array({card_component(), row, page(json::array({use}))}));
+  json canvas = import_figma(input, InputFormat::kFigmaFile, Limits{}).canvas;
+  const json* inner = find_node(canvas["children"], "3:2");
+  ASSERT_TRUE(inner);
+  EXPECT_EQ((*inner)["figma"]["resolvedBecause"], "text style of I3:2;2:2");
+  const json* outer = find_node(canvas["children"], "6:1");
+  ASSERT_TRUE(outer);
+  EXPECT_TRUE(outer->contains("children"));
+  EXPECT_EQ((*outer)["figma"]["resolvedBecause"], "override through 3:2");
+  std::string html = generate_html(load_design(input), {})["index.html"];
+  for (const char* id : {"6:1", "I6:1;3:2", "I6:1;3:2;2:2", "I6:1;3:2;2:3"}) {
+    EXPECT_EQ(count(html, "data-node-id=\"" + std::string(id) + "\""), 1u) << id;
+  }
+  EXPECT_TRUE(contains(html, ">Nested</"));  // a heading at 20 px
+}
+
 TEST(FigmaInstances, InstancesOverridesCannotDescribeKeepTheirResolvedChildren) {
   json restyled = card_instance("5:3", 10, 100, "Buy");
   restyled["children"][0]["style"]["fontSize"] = 20;  // a text style is no override
