@@ -141,10 +141,12 @@ TEST(FigmaInstances, TwoInstancesDifferingByTextAndVisibilityShareOneComponent) 
   EXPECT_TRUE(contains(vue["src/pages/HomePage.vue"], ":badgeHidden=\"true\""));
 }
 
-// Row (3:1) holds an instance 3:2 of Card; the page's instance 6:1 of Row changes the nested
-// label through "3:2;2:2". Figma names the nested nodes I6:1;3:2;2:2.
-TEST(FigmaInstances, NestedInstancesChainIdsAndOverrideThroughTheNestedInstance) {
+// Row (3:1) holds an instance 3:2 of Card; the page's instance 6:1 of Row shows "Nested" in the
+// nested label. Figma names the nested nodes I6:1;3:2;2:2. `label_size`: the font size both
+// nested labels use (Card's own is 14).
+json nested_rows(double label_size) {
   json nested_in_component = card_instance("3:2", 1000, 100, "Buy");
+  nested_in_component["children"][0]["style"]["fontSize"] = label_size;
   json row = {{"id", "3:1"},
               {"type", "COMPONENT"},
               {"name", "Row"},
@@ -153,6 +155,7 @@ TEST(FigmaInstances, NestedInstancesChainIdsAndOverrideThroughTheNestedInstance)
   json nested = card_instance("I6:1;3:2", 10, 10, "Nested");
   // Figma chains the ids of nodes inside a nested instance.
   nested["children"][0]["id"] = "I6:1;3:2;2:2";
+  nested["children"][0]["style"]["fontSize"] = label_size;
   nested["children"][1]["id"] = "I6:1;3:2;2:3";
   json use = {{"id", "6:1"},
               {"type", "INSTANCE"},
@@ -160,7 +163,20 @@ TEST(FigmaInstances, NestedInstancesChainIdsAndOverrideThroughTheNestedInstance)
               {"componentId", "3:1"},
               {"absoluteBoundingBox", box(10, 10, 100, 50)},
               {"children", json::array({nested})}};
-  json input = figma_file(json::array({card_component(), row, page(json::array({use}))}));
+  return figma_file(json::array({card_component(), row, page(json::array({use}))}));
+}
+
+void expect_nested_ids(const json& input) {
+  std::string html = generate_html(load_design(input), {})["index.html"];
+  for (const char* id : {"6:1", "I6:1;3:2", "I6:1;3:2;2:2", "I6:1;3:2;2:3"}) {
+    EXPECT_EQ(count(html, "data-node-id=\"" + std::string(id) + "\""), 1u) << id;
+  }
+  EXPECT_TRUE(contains(html, ">Nested</"));
+}
+
+// The page's Row instance changes the nested label through "3:2;2:2".
+TEST(FigmaInstances, NestedInstancesChainIdsAndOverrideThroughTheNestedInstance) {
+  json input = nested_rows(14);
   json canvas = import_figma(input, InputFormat::kFigmaFile, Limits{}).canvas;
   const json* imported = find_node(canvas["children"], "6:1");
   ASSERT_TRUE(imported);
@@ -169,36 +185,14 @@ TEST(FigmaInstances, NestedInstancesChainIdsAndOverrideThroughTheNestedInstance)
   const json* inner = find_node(canvas["children"], "3:2");
   ASSERT_TRUE(inner);
   EXPECT_FALSE(inner->contains("children"));  // the component's own nested instance, too
-
-  std::string html = generate_html(load_design(input), {})["index.html"];
-  for (const char* id : {"6:1", "I6:1;3:2", "I6:1;3:2;2:2", "I6:1;3:2;2:3"}) {
-    EXPECT_EQ(count(html, "data-node-id=\"" + std::string(id) + "\""), 1u) << id;
-  }
-  EXPECT_TRUE(contains(html, ">Nested</p>"));
+  expect_nested_ids(input);
 }
 
 // Row's own nested instance 3:2 restyles its label, so it keeps its resolved children; an override
 // of the page's Row instance that reaches through 3:2 could then name nothing, so that instance
 // keeps its resolved children too, and every id still is Figma's.
 TEST(FigmaInstances, OverridesThroughAResolvedNestedInstanceKeepTheOuterOneResolved) {
-  json nested_in_component = card_instance("3:2", 1000, 100, "Buy");
-  nested_in_component["children"][0]["style"]["fontSize"] = 20;
-  json row = {{"id", "3:1"},
-              {"type", "COMPONENT"},
-              {"name", "Row"},
-              {"absoluteBoundingBox", box(1000, 100, 100, 50)},
-              {"children", json::array({nested_in_component})}};
-  json nested = card_instance("I6:1;3:2", 10, 10, "Nested");
-  nested["children"][0]["id"] = "I6:1;3:2;2:2";
-  nested["children"][0]["style"]["fontSize"] = 20;
-  nested["children"][1]["id"] = "I6:1;3:2;2:3";
-  json use = {{"id", "6:1"},
-              {"type", "INSTANCE"},
-              {"name", "Row"},
-              {"componentId", "3:1"},
-              {"absoluteBoundingBox", box(10, 10, 100, 50)},
-              {"children", json::array({nested})}};
-  json input = figma_file(json::array({card_component(), row, page(json::array({use}))}));
+  json input = nested_rows(20);
   json canvas = import_figma(input, InputFormat::kFigmaFile, Limits{}).canvas;
   const json* inner = find_node(canvas["children"], "3:2");
   ASSERT_TRUE(inner);
@@ -207,11 +201,7 @@ TEST(FigmaInstances, OverridesThroughAResolvedNestedInstanceKeepTheOuterOneResol
   ASSERT_TRUE(outer);
   EXPECT_TRUE(outer->contains("children"));
   EXPECT_EQ((*outer)["figma"]["resolvedBecause"], "override through 3:2");
-  std::string html = generate_html(load_design(input), {})["index.html"];
-  for (const char* id : {"6:1", "I6:1;3:2", "I6:1;3:2;2:2", "I6:1;3:2;2:3"}) {
-    EXPECT_EQ(count(html, "data-node-id=\"" + std::string(id) + "\""), 1u) << id;
-  }
-  EXPECT_TRUE(contains(html, ">Nested</"));  // a heading at 20 px
+  expect_nested_ids(input);
 }
 
 TEST(FigmaInstances, InstancesOverridesCannotDescribeKeepTheirResolvedChildren) {
