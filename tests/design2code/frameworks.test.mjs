@@ -36,7 +36,8 @@ const totals = Object.fromEntries(Object.keys(frameworks).map((f) => [f, { nodes
 const cases = [];
 for (const file of readdirSync(corpusDir).filter((f) => f.endsWith('.json')).sort()) {
   const doc = JSON.parse(readFileSync(join(corpusDir, file), 'utf8'));
-  for (const page of doc.children.filter((n) => n.type === 'frame')) {
+  // Top-level components too: --frame compiles one as a page of its own.
+  for (const page of doc.children.filter((n) => n.type === 'frame' || n.type === 'component')) {
     const name = `${file.replace(/\.json$/, '')}--${page.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
     cases.push({ file, doc, page, name });
   }
@@ -83,7 +84,8 @@ after(async () => {
   for (const [framework, t] of Object.entries(totals)) {
     const rate = t.nodes ? (100 * t.passed / t.nodes).toFixed(1) : '0';
     console.log(`design2code ${framework} fidelity: ${t.passed}/${t.nodes} nodes within ` +
-                `${tolerance}px (${rate}%)`);
+                `${tolerance}px (${rate}%), rotated bounds of ${t.rotatedPassed ?? 0}/` +
+                `${t.rotated ?? 0} rotated nodes`);
   }
 });
 

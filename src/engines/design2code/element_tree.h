@@ -21,8 +21,9 @@ struct Element {
   std::string id;                // data-node-id
   std::string cls;
   std::string tag = "div";
-  // An instance showing its component's tree: every id below it starts with "<id>;", which
-  // lets the framework targets turn it into one shared component used with a node-id prop.
+  // An instance showing its component's tree: every id below it starts with expanded_id(id, ""),
+  // "I<id>;" (instance_overrides.h), which lets the framework targets turn it into one shared
+  // component used with a node-id prop.
   bool expanded_instance = false;
   // A hidden node drawn from a component: hidden by the `hidden` attribute instead of its class,
   // so instances that differ only in what they show share classes (and framework components).

@@ -133,23 +133,24 @@ class Collapser {
       candidates.push_back(std::move(c));
     }
     // An override reaching "<a>;<b>" needs <a> drawn from its component too: drop candidates
-    // whose keys pass through an instance that keeps its resolved children, until none do.
+    // whose keys pass through an instance that keeps its resolved children, then those whose
+    // keys pass through a dropped one (a worklist, linear in the keys' segments).
     std::set<std::string> collapsing;
     for (const auto& c : candidates) collapsing.insert(c.node->value("id", ""));
-    for (bool changed = true; changed;) {
-      changed = false;
-      for (const auto& c : candidates) {
-        std::string id = c.node->value("id", "");
-        if (!collapsing.count(id)) continue;
-        for (auto it = c.overrides.begin(); it != c.overrides.end(); ++it) {
-          if (!reachable(it.key(), collapsing)) {
-            collapsing.erase(id);
-            (*c.node)["figma"]["resolvedBecause"] = "override through " + it.key();
-            changed = true;
-            break;
-          }
+    std::map<std::string, std::vector<size_t>> dependents;  // nested instance id -> candidates
+    std::vector<std::string> dropped;
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      for (auto it = candidates[i].overrides.begin(); it != candidates[i].overrides.end(); ++it) {
+        for (const auto& segment : nested_instances(it.key())) {
+          dependents[segment].push_back(i);
+          if (!collapsing.count(segment)) drop(candidates[i], segment, collapsing, dropped);
         }
       }
+    }
+    while (!dropped.empty()) {
+      std::string id = std::move(dropped.back());
+      dropped.pop_back();
+      for (size_t i : dependents[id]) drop(candidates[i], id, collapsing, dropped);
     }
     // Descendants before ancestors (reverse preorder), so no node is changed after its
     // ancestor dropped it.
@@ -176,15 +177,24 @@ class Collapser {
     }
   }
 
-  // Every nested instance on the key's path ("<a>;<b>;<c>": a, then b) will be drawn from its
-  // component.
-  bool reachable(const std::string& key, const std::set<std::string>& collapsing) const {
+  // The nested instances an override key passes through ("<a>;<b>;<c>": a, then b).
+  static std::vector<std::string> nested_instances(const std::string& key) {
+    std::vector<std::string> out;
     size_t start = 0;
     for (size_t cut = key.find(';'); cut != std::string::npos; cut = key.find(';', start)) {
-      if (!collapsing.count(key.substr(start, cut - start))) return false;
+      out.push_back(key.substr(start, cut - start));
       start = cut + 1;
     }
-    return true;
+    return out;
+  }
+
+  // Keeps `c`'s resolved children because its overrides pass through `through`.
+  static void drop(Candidate& c, const std::string& through, std::set<std::string>& collapsing,
+                   std::vector<std::string>& dropped) {
+    std::string id = c.node->value("id", "");
+    if (!collapsing.erase(id)) return;
+    (*c.node)["figma"]["resolvedBecause"] = "override through " + through;
+    dropped.push_back(std::move(id));
   }
 
   std::vector<json*> preorder_;

@@ -5,6 +5,7 @@
 
 #include "engines/design2code/design_input.h"
 #include "engines/design2code/figma_import.h"
+#include "figma_test_file.h"
 
 namespace od::design2code {
 namespace {
@@ -30,17 +31,7 @@ json node(const std::string& id, const std::string& type, json bounds,
   return n;
 }
 
-json file(json frames) {
-  return {{"name", "File"},
-          {"lastModified", "2024-01-01T00:00:00Z"},
-          {"document",
-           {{"id", "0:0"},
-            {"type", "DOCUMENT"},
-            {"children", json::array({{{"id", "0:1"},
-                                       {"type", "CANVAS"},
-                                       {"name", "Page 1"},
-                                       {"children", std::move(frames)}}})}}}};
-}
+json file(json frames) { return figma_file(std::move(frames)); }
 
 json canvas_of(const json& input) {
   return import_figma(input, detect_format(input), Limits{}).canvas;

@@ -8,6 +8,7 @@
 #include "engines/design2code/figma_import.h"
 #include "engines/design2code/framework_project.h"
 #include "engines/design2code/html_generator.h"
+#include "figma_test_file.h"
 
 namespace od::design2code {
 namespace {
@@ -60,17 +61,6 @@ json card_instance(const std::string& id, double x, double y, const std::string&
                                     badge("I" + id + ";2:3", x + 80, y, badge_visible)})}};
 }
 
-json file_of(json page_children) {
-  return {{"name", "Instances"},
-          {"document",
-           {{"id", "0:0"},
-            {"type", "DOCUMENT"},
-            {"children", json::array({{{"id", "0:1"},
-                                       {"type", "CANVAS"},
-                                       {"name", "Page 1"},
-                                       {"children", std::move(page_children)}}})}}}};
-}
-
 json page(json children) {
   return {{"id", "1:1"},
           {"type", "FRAME"},
@@ -80,7 +70,7 @@ json page(json children) {
 }
 
 json two_cards() {
-  return file_of(json::array(
+  return figma_file(json::array(
       {card_component(), page(json::array({card_instance("5:1", 10, 10, "Buy"),
                                            card_instance("5:2", 200, 10, "Sell", false)}))}));
 }
@@ -151,10 +141,12 @@ TEST(FigmaInstances, TwoInstancesDifferingByTextAndVisibilityShareOneComponent) 
   EXPECT_TRUE(contains(vue["src/pages/HomePage.vue"], ":badgeHidden=\"true\""));
 }
 
-// Row (3:1) holds an instance 3:2 of Card; the page's instance 6:1 of Row changes the nested
-// label through "3:2;2:2". Figma names the nested nodes I6:1;3:2;2:2.
-TEST(FigmaInstances, NestedInstancesChainIdsAndOverrideThroughTheNestedInstance) {
+// Row (3:1) holds an instance 3:2 of Card; the page's instance 6:1 of Row shows "Nested" in the
+// nested label. Figma names the nested nodes I6:1;3:2;2:2. `label_size`: the font size both
+// nested labels use (Card's own is 14).
+json nested_rows(double label_size) {
   json nested_in_component = card_instance("3:2", 1000, 100, "Buy");
+  nested_in_component["children"][0]["style"]["fontSize"] = label_size;
   json row = {{"id", "3:1"},
               {"type", "COMPONENT"},
               {"name", "Row"},
@@ -163,6 +155,7 @@ TEST(FigmaInstances, NestedInstancesChainIdsAndOverrideThroughTheNestedInstance)
   json nested = card_instance("I6:1;3:2", 10, 10, "Nested");
   // Figma chains the ids of nodes inside a nested instance.
   nested["children"][0]["id"] = "I6:1;3:2;2:2";
+  nested["children"][0]["style"]["fontSize"] = label_size;
   nested["children"][1]["id"] = "I6:1;3:2;2:3";
   json use = {{"id", "6:1"},
               {"type", "INSTANCE"},
@@ -170,7 +163,20 @@ TEST(FigmaInstances, NestedInstancesChainIdsAndOverrideThroughTheNestedInstance)
               {"componentId", "3:1"},
               {"absoluteBoundingBox", box(10, 10, 100, 50)},
               {"children", json::array({nested})}};
-  json input = file_of(json::array({card_component(), row, page(json::array({use}))}));
+  return figma_file(json::array({card_component(), row, page(json::array({use}))}));
+}
+
+void expect_nested_ids(const json& input) {
+  std::string html = generate_html(load_design(input), {})["index.html"];
+  for (const char* id : {"6:1", "I6:1;3:2", "I6:1;3:2;2:2", "I6:1;3:2;2:3"}) {
+    EXPECT_EQ(count(html, "data-node-id=\"" + std::string(id) + "\""), 1u) << id;
+  }
+  EXPECT_TRUE(contains(html, ">Nested</"));
+}
+
+// The page's Row instance changes the nested label through "3:2;2:2".
+TEST(FigmaInstances, NestedInstancesChainIdsAndOverrideThroughTheNestedInstance) {
+  json input = nested_rows(14);
   json canvas = import_figma(input, InputFormat::kFigmaFile, Limits{}).canvas;
   const json* imported = find_node(canvas["children"], "6:1");
   ASSERT_TRUE(imported);
@@ -179,12 +185,23 @@ TEST(FigmaInstances, NestedInstancesChainIdsAndOverrideThroughTheNestedInstance)
   const json* inner = find_node(canvas["children"], "3:2");
   ASSERT_TRUE(inner);
   EXPECT_FALSE(inner->contains("children"));  // the component's own nested instance, too
+  expect_nested_ids(input);
+}
 
-  std::string html = generate_html(load_design(input), {})["index.html"];
-  for (const char* id : {"6:1", "I6:1;3:2", "I6:1;3:2;2:2", "I6:1;3:2;2:3"}) {
-    EXPECT_EQ(count(html, "data-node-id=\"" + std::string(id) + "\""), 1u) << id;
-  }
-  EXPECT_TRUE(contains(html, ">Nested</p>"));
+// Row's own nested instance 3:2 restyles its label, so it keeps its resolved children; an override
+// of the page's Row instance that reaches through 3:2 could then name nothing, so that instance
+// keeps its resolved children too, and every id still is Figma's.
+TEST(FigmaInstances, OverridesThroughAResolvedNestedInstanceKeepTheOuterOneResolved) {
+  json input = nested_rows(20);
+  json canvas = import_figma(input, InputFormat::kFigmaFile, Limits{}).canvas;
+  const json* inner = find_node(canvas["children"], "3:2");
+  ASSERT_TRUE(inner);
+  EXPECT_EQ((*inner)["figma"]["resolvedBecause"], "text style of I3:2;2:2");
+  const json* outer = find_node(canvas["children"], "6:1");
+  ASSERT_TRUE(outer);
+  EXPECT_TRUE(outer->contains("children"));
+  EXPECT_EQ((*outer)["figma"]["resolvedBecause"], "override through 3:2");
+  expect_nested_ids(input);
 }
 
 TEST(FigmaInstances, InstancesOverridesCannotDescribeKeepTheirResolvedChildren) {
@@ -192,7 +209,7 @@ TEST(FigmaInstances, InstancesOverridesCannotDescribeKeepTheirResolvedChildren) 
   restyled["children"][0]["style"]["fontSize"] = 20;  // a text style is no override
   json library = card_instance("5:4", 200, 100, "Buy");
   library["componentId"] = "99:1";  // a component from a library, not in the file
-  json input = file_of(json::array({card_component(), page(json::array({restyled, library}))}));
+  json input = figma_file(json::array({card_component(), page(json::array({restyled, library}))}));
   json canvas = import_figma(input, InputFormat::kFigmaFile, Limits{}).canvas;
   const json* kept = find_node(canvas["children"], "5:3");
   ASSERT_TRUE(kept);
