@@ -1,7 +1,6 @@
 #include "projects/archive.h"
 
 #include <sys/stat.h>
-#include <unistd.h>
 #include <zip.h>
 
 #include <algorithm>
@@ -387,12 +386,8 @@ struct ProjectArchiveReader::Archive {
   std::map<std::string, Entry> entries;
 };
 
-ProjectArchiveReader::ProjectArchiveReader(int fd, const ImportLimits& limits) : limits_(limits) {
-  FILE* file = fdopen(fd, "rb");
-  if (!file) {
-    ::close(fd);
-    throw std::runtime_error("cannot read the staged archive");
-  }
+ProjectArchiveReader::ProjectArchiveReader(FILE* file, const ImportLimits& limits)
+    : limits_(limits) {
   zip_error_t error;
   zip_error_init(&error);
   zip_source_t* source = zip_source_filep_create(file, 0, -1, &error);

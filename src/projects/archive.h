@@ -26,6 +26,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -119,8 +120,8 @@ StreamedZip project_zip(const Project& project, const std::vector<Version>* hist
 // JSON, unexpected or missing files); details.entry names the entry when there is one.
 class ProjectArchiveReader {
  public:
-  // The archive in a seekable file (a staged upload); the reader takes over `fd` and closes it.
-  ProjectArchiveReader(int fd, const ImportLimits& limits);
+  // The archive in a seekable file (a staged upload); the reader takes it over and closes it.
+  ProjectArchiveReader(FILE* file, const ImportLimits& limits);
   // The archive in memory; `bytes` must outlive the reader.
   ProjectArchiveReader(std::string_view bytes, const ImportLimits& limits);
   ~ProjectArchiveReader();

@@ -120,10 +120,10 @@ Response import_archive(ProjectsService& service, const ArchiveAssets& assets,
     if (std::strtoull(length->c_str(), nullptr, 10) > limit) throw too_large();
   }
   http::BodyReader& body = *req.body_reader;
-  int fd = stage_archive(
+  FILE* staged = stage_archive(
       options.staging_dir, [&body](char* out, size_t max) { return body.read(out, max); }, limit,
       too_large);
-  ProjectArchiveReader archive(fd, options.limits);
+  ProjectArchiveReader archive(staged, options.limits);
   const ImportedProject& imported = archive.project();
   bool restoring = assets.restore && !imported.assets.empty();
   if (restoring && assets.remaining_quota) {

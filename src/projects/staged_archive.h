@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <string>
 
@@ -13,10 +14,10 @@
 namespace od::projects {
 
 // Copies everything `read` yields (up to `max` bytes per call, 0 at the end) into an unnamed
-// file in `dir` (created if needed; empty: the system temp dir) and returns its descriptor,
-// positioned at the start; the caller owns it. Throws `too_large()` as soon as more than
+// file in `dir` (created if needed; empty: the system temp dir) and returns it, positioned at the
+// start; the caller owns it. Throws `too_large()` as soon as more than
 // `max_bytes` have arrived, and what `read` throws (a client gone, a stalled body).
-int stage_archive(const std::string& dir, const std::function<size_t(char*, size_t)>& read,
-                  uint64_t max_bytes, const std::function<ApiError()>& too_large);
+FILE* stage_archive(const std::string& dir, const std::function<size_t(char*, size_t)>& read,
+                    uint64_t max_bytes, const std::function<ApiError()>& too_large);
 
 }  // namespace od::projects
