@@ -59,7 +59,7 @@ void Design2CodeHandler::validate(const nlohmann::json& input) const {
   if (input.contains("document")) load(input["document"]);
 }
 
-void Design2CodeHandler::validate_submission(const nlohmann::json& input,
+void Design2CodeHandler::validate_submission(const auth::Principal&, const nlohmann::json& input,
                                              const std::optional<std::string>& project_id) const {
   validate(input);
   if (!input.contains("document") && !project_id) {

@@ -24,7 +24,7 @@ class Design2CodeHandler : public jobs::JobHandler {
   nlohmann::json run(jobs::JobContext& context) override;
   void validate(const nlohmann::json& input) const override;
   // Without a document the job needs a project to read it from: refused at submit otherwise.
-  void validate_submission(const nlohmann::json& input,
+  void validate_submission(const auth::Principal& caller, const nlohmann::json& input,
                            const std::optional<std::string>& project_id) const override;
   // The document's own bound (as POST /api/v1/design2code), not the small default of job inputs.
   int max_input_depth() const override;

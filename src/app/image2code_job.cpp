@@ -205,8 +205,9 @@ assets::Asset Image2CodeHandler::readable_picture(const std::string& user_id,
 
 void Image2CodeHandler::validate(const nlohmann::json& input) const { parse_request(input); }
 
-void Image2CodeHandler::validate_for(const auth::Principal& caller,
-                                     const nlohmann::json& input) const {
+void Image2CodeHandler::validate_submission(const auth::Principal& caller,
+                                            const nlohmann::json& input,
+                                            const std::optional<std::string>&) const {
   readable_picture(caller.user_id, parse_request(input).asset_id);
 }
 

@@ -40,7 +40,9 @@ class Image2CodeHandler : public jobs::JobHandler {
   std::string type() const override { return "image2code"; }
   nlohmann::json run(jobs::JobContext& context) override;
   void validate(const nlohmann::json& input) const override;
-  void validate_for(const auth::Principal& caller, const nlohmann::json& input) const override;
+  // Also that the caller may read the asset and that it is a picture the engine accepts.
+  void validate_submission(const auth::Principal& caller, const nlohmann::json& input,
+                           const std::optional<std::string>& project_id) const override;
 
  private:
   // The asset `user_id` may read, checked to be a picture the engine accepts; 422 otherwise.

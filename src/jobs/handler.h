@@ -67,9 +67,10 @@ class JobHandler {
   // Checks an input at submit time, before anything is queued: throws a 4xx ApiError when the
   // input is wrong, so the caller learns at once instead of from a failed job.
   virtual void validate(const nlohmann::json& input) const {}
-  // The same check when it also depends on the job's project (e.g. an input that may leave out
-  // what the project supplies); by default the input alone decides.
-  virtual void validate_submission(const nlohmann::json& input,
+  // The whole check at submit, for checks that also depend on who submits (that the caller may
+  // read an asset the input names) or on the job's project (an input that may leave out what the
+  // project supplies); same contract. By default the input alone decides.
+  virtual void validate_submission(const auth::Principal& caller, const nlohmann::json& input,
                                    const std::optional<std::string>& project_id) const {
     validate(input);
   }
@@ -77,9 +78,6 @@ class JobHandler {
   // inputs; a type whose input carries a document tree (design2code) allows more, up to
   // kMaxInputDepth, so deep bodies are refused early for every other type.
   virtual int max_input_depth() const { return kDefaultInputDepth; }
-  // The checks that depend on who submits (e.g. that the caller may read an asset the input
-  // names), after validate(); same contract.
-  virtual void validate_for(const auth::Principal& caller, const nlohmann::json& input) const {}
   // True for job types only the server queues (JobsService::enqueue), never clients.
   virtual bool internal() const { return false; }
 };

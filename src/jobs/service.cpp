@@ -78,8 +78,7 @@ Submitted JobsService::submit(const auth::Principal& caller, const SubmitRequest
         "JSON nesting of 'input' is deeper than " + std::to_string(max_depth) + ".",
         {{"field", "/input"}, {"maxDepth", max_depth}});
   }
-  if (handler) handler->validate_submission(request.input, request.project_id);
-  if (handler) handler->validate_for(caller, request.input);
+  if (handler) handler->validate_submission(caller, request.input, request.project_id);
   if (request.project_id) {
     if (!is_valid_id(*request.project_id)) throw not_found("project");
     if (project_check_) project_check_(caller, *request.project_id);
