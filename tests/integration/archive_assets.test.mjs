@@ -6,7 +6,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,8 +51,9 @@ function entryData(zip, name) {
   throw new Error(`${name} is not in the archive`);
 }
 
-// countBlobs(server): how many blobs the store holds, or null where the test cannot see them.
-function archiveSuite(label, args, countBlobs) {
+// countBlobs(server): how many blobs the store holds, or null where the test cannot count them;
+// blobExists(server, sha256): whether the store holds that blob.
+function archiveSuite(label, args, countBlobs, blobExists) {
   describe(`project archives with assets (${label})`, () => {
     let server;
     before(async () => {
@@ -151,11 +152,15 @@ function archiveSuite(label, args, countBlobs) {
       const me = await newUser(server, 'corrupt');
       const { id, assets } = await projectWithAssets(me, 2 * MiB);
       const zip = await download(`/api/v1/projects/${id}/export`, me.access);
+      assert.equal(await blobExists(server, assets[2].sha256), true, 'the probe sees stored blobs');
       // Without the originals, the first assets an import stores are new blobs: they must go too.
       for (const asset of assets) {
         assert.equal((await api('DELETE', `/api/v1/assets/${asset.id}`, { token: me.access })).status, 204);
       }
       const blobsBefore = countBlobs(server);
+      // assets/3-intro.mp4 is noise only this project had: the import stores it anew, then must
+      // release it when assets/4 turns out corrupt.
+      assert.equal(await blobExists(server, assets[2].sha256), false);
       const damaged = Buffer.from(zip.bytes);
       damaged[entryData(damaged, 'assets/4-intro.mp4') + MiB] ^= 0x55;
       const projectsBefore = (await myProjects(me)).map((p) => p.id);
@@ -165,6 +170,7 @@ function archiveSuite(label, args, countBlobs) {
       assert.equal(res.json.error.details.entry, 'assets/4-intro.mp4');
       assert.deepEqual((await myProjects(me)).map((p) => p.id), projectsBefore, 'no project');
       assert.deepEqual(await myAssets(me), [], 'no asset');
+      assert.equal(await blobExists(server, assets[2].sha256), false, 'no orphan blob');
       if (blobsBefore !== null) assert.equal(countBlobs(server), blobsBefore, 'no orphan blob');
       // The same archive undamaged imports.
       assert.equal((await importZip(me, zip.bytes)).status, 201);
@@ -207,13 +213,40 @@ function localBlobs(server) {
   return readdirSync(root, { recursive: true }).filter((p) => /[0-9a-f]{64}$/.test(p)).length;
 }
 
-archiveSuite('local disk', [], localBlobs);
+const localBlobPath = (server, sha) => join(server.dataDir, 'blobs', sha.slice(0, 2), sha.slice(2, 4), sha);
+archiveSuite('local disk', [], localBlobs, async (server, sha) => existsSync(localBlobPath(server, sha)));
+
+// A SigV4-signed HEAD of the blob's object (the test S3 server checks signatures).
+async function s3BlobExists(sha) {
+  const endpoint = new URL(process.env.OD_TEST_S3_URL);
+  const bucket = process.env.OD_TEST_S3_BUCKET || 'od-test';
+  const access = process.env.OD_TEST_S3_ACCESS_KEY || 'S3RVER';
+  const secret = process.env.OD_TEST_S3_SECRET_KEY || 'S3RVER';
+  const path = `/${bucket}/blobs/${sha.slice(0, 2)}/${sha.slice(2, 4)}/${sha}`;  // the default prefix
+  const date = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const day = date.slice(0, 8);
+  const payload = sha256('');
+  const canonical = ['HEAD', path, '', `host:${endpoint.host}`, `x-amz-content-sha256:${payload}`,
+                     `x-amz-date:${date}`, '', 'host;x-amz-content-sha256;x-amz-date', payload].join('\n');
+  const scope = `${day}/us-east-1/s3/aws4_request`;
+  const toSign = ['AWS4-HMAC-SHA256', date, scope, sha256(canonical)].join('\n');
+  const hmac = (key, text) => createHmac('sha256', key).update(text).digest();
+  const key = ['us-east-1', 's3', 'aws4_request'].reduce(hmac, hmac(`AWS4${secret}`, day));
+  const signature = createHmac('sha256', key).update(toSign).digest('hex');
+  const res = await fetch(endpoint.origin + path, { method: 'HEAD', headers: {
+    'x-amz-date': date, 'x-amz-content-sha256': payload,
+    authorization: `AWS4-HMAC-SHA256 Credential=${access}/${scope}, ` +
+                   `SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=${signature}` } });
+  if (res.status !== 200 && res.status !== 404) throw new Error(`S3 HEAD ${path}: ${res.status}`);
+  return res.status === 200;
+}
+
 if (process.env.OD_TEST_S3_URL) {
   archiveSuite('S3', ['--s3-endpoint', process.env.OD_TEST_S3_URL,
                       '--s3-bucket', process.env.OD_TEST_S3_BUCKET || 'od-test',
                       '--s3-access-key', process.env.OD_TEST_S3_ACCESS_KEY || 'S3RVER',
                       '--s3-secret-key', process.env.OD_TEST_S3_SECRET_KEY || 'S3RVER'],
-               () => null);
+               () => null, (server, sha) => s3BlobExists(sha));
 }
 
 test('import is bounded by --max-import-mb and by the importer\'s quota, and changes nothing', async () => {
