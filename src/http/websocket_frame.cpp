@@ -1,5 +1,6 @@
 #include "http/websocket_frame.h"
 
+#include "core/utf8.h"
 #include "http/websocket.h"
 
 namespace od::http::ws {
@@ -121,7 +122,7 @@ size_t FrameReader::parse_one(std::string_view in, std::vector<FrameEvent>& out)
       if (op != 0) {
         message_binary_ = op == 2;
         if (fin) {  // unfragmented: delivered without touching message_
-          if (!message_binary_ && !valid_utf8(payload)) {
+          if (!message_binary_ && !od::is_valid_utf8(payload)) {
             fail(close_code::kInvalidData, "text message is not UTF-8", out);
             return 0;
           }
@@ -135,7 +136,7 @@ size_t FrameReader::parse_one(std::string_view in, std::vector<FrameEvent>& out)
       message_.append(payload);
       if (!fin) break;
       in_message_ = false;
-      if (!message_binary_ && !valid_utf8(message_)) {
+      if (!message_binary_ && !od::is_valid_utf8(message_)) {
         fail(close_code::kInvalidData, "text message is not UTF-8", out);
         return 0;
       }
@@ -157,7 +158,7 @@ size_t FrameReader::parse_one(std::string_view in, std::vector<FrameEvent>& out)
           return 0;
         }
         reason = payload.substr(2);
-        if (!valid_utf8(reason)) {
+        if (!od::is_valid_utf8(reason)) {
           fail(close_code::kInvalidData, "close reason is not UTF-8", out);
           return 0;
         }
@@ -174,43 +175,6 @@ size_t FrameReader::parse_one(std::string_view in, std::vector<FrameEvent>& out)
       break;
   }
   return header + length;
-}
-
-bool valid_utf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t extra;
-    std::uint32_t cp;
-    if (c >= 0xc2 && c <= 0xdf) {
-      extra = 1;
-      cp = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      extra = 2;
-      cp = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      extra = 3;
-      cp = c & 0x07;
-    } else {
-      return false;  // a continuation byte first, an overlong 2-byte lead, or past U+10FFFF
-    }
-    if (i + extra >= s.size()) return false;  // truncated sequence
-    for (size_t k = 1; k <= extra; ++k) {
-      const auto d = static_cast<unsigned char>(s[i + k]);
-      if ((d & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (d & 0x3f);
-    }
-    if ((extra == 2 && cp < 0x800) || (extra == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff)) {
-      return false;
-    }
-    i += extra + 1;
-  }
-  return true;
 }
 
 bool valid_close_code(std::uint16_t code) {

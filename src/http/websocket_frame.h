@@ -65,9 +65,6 @@ class FrameReader {
   bool done_ = false;  // a close frame or an error ended the stream
 };
 
-// True when `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
-bool valid_utf8(std::string_view s);
-
 // True for codes an endpoint may put in a close frame (RFC 6455 7.4).
 bool valid_close_code(std::uint16_t code);
 

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/utf8.h"
 #include "http/websocket.h"
 
 namespace od::http::ws {
@@ -203,19 +204,6 @@ TEST(WebSocketFrameReader, RefusesInvalidCloseFrames) {
   }
 }
 
-TEST(WebSocketUtf8, AcceptsValidAndRefusesMalformedSequences) {
-  EXPECT_TRUE(valid_utf8(""));
-  EXPECT_TRUE(valid_utf8("plain ascii"));
-  EXPECT_TRUE(valid_utf8("\xe2\x82\xac \xf0\x9f\x98\x80"));
-  EXPECT_FALSE(valid_utf8("\xc0\xaf"));          // overlong '/'
-  EXPECT_FALSE(valid_utf8("\xe0\x80\xaf"));      // overlong 3-byte
-  EXPECT_FALSE(valid_utf8("\xed\xa0\x80"));      // surrogate
-  EXPECT_FALSE(valid_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
-  EXPECT_FALSE(valid_utf8("\x80"));              // lone continuation
-  EXPECT_FALSE(valid_utf8("\xe2\x82"));          // truncated
-  EXPECT_FALSE(valid_utf8(std::string("\xe2\x82", 2) + "A"));
-}
-
 TEST(WebSocketFrameWriter, EncodesLengthsAndCutsCloseReasonsOnACharacterBoundary) {
   EXPECT_EQ(frame_header(Opcode::kBinary, 5), std::string("\x82\x05"));
   EXPECT_EQ(frame_header(Opcode::kBinary, 300), std::string("\x82\x7e\x01\x2c", 4));
@@ -226,7 +214,7 @@ TEST(WebSocketFrameWriter, EncodesLengthsAndCutsCloseReasonsOnACharacterBoundary
   std::string frame = close_frame(1008, reason);
   ASSERT_LE(frame.size(), 2u + 125u);
   EXPECT_EQ(static_cast<unsigned char>(frame[0]), 0x88);
-  EXPECT_TRUE(valid_utf8(frame.substr(4)));
+  EXPECT_TRUE(od::is_valid_utf8(frame.substr(4)));
   EXPECT_EQ(close_frame(kNoStatus, "ignored"), std::string("\x88\x00", 2));
 }
 
