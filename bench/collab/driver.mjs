@@ -38,6 +38,7 @@ const syncMessage = (client, type, payload) => frame(client, (e) => {
 class Client {
   constructor(room, index, protocol) {
     this.room = room;
+    this.index = index;
     this.sender = index === 0;
     this.hocuspocus = protocol === 'hocuspocus';
     this.docName = room.name;
@@ -46,7 +47,9 @@ class Client {
 
   connect() {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(this.room.url, { perMessageDeflate: false });
+      // With several server instances, client k of a room uses instance k % instances.
+      const url = this.room.urls ? this.room.urls[this.index % this.room.urls.length] : this.room.url;
+      const ws = new WebSocket(url, { perMessageDeflate: false });
       this.ws = ws;
       ws.binaryType = 'nodebuffer';
       let synced = false;

@@ -6,12 +6,18 @@
 //   npm ci --prefix tests && npm ci --prefix bench/collab
 //   node bench/collab/load.mjs [--server opendesign|y-websocket|hocuspocus|all] [--rooms 1000]
 //        [--clients 2] [--rate 1000] [--seconds 20] [--binary build/opendesign] [--drivers 2]
+//        [--instances 1] [--redis redis://127.0.0.1:6379] [--max-connections 10000]
+//
+// --instances 2 (opendesign only) starts two servers on one PostgreSQL database
+// (OD_TEST_POSTGRES_URL) sharing --redis; client k of every room connects to instance k % 2, so
+// each instance holds one client of every room, and memory and CPU are the sum over both.
 //
 // opendesign runs on SQLite in a temporary data directory, storing every update durably before
 // relaying it; the reference servers keep their documents in memory only (no persistence
 // configured), which favours them.
 import { fork, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +27,8 @@ const root = resolve(here, '../..');
 
 function parseArgs(argv) {
   const args = { server: 'all', rooms: 1000, clients: 2, rate: 1000, seconds: 20,
-                 binary: join(root, 'build/opendesign'), drivers: 2, concurrency: 128 };
+                 binary: join(root, 'build/opendesign'), drivers: 2, concurrency: 128,
+                 instances: 1, redis: '', 'max-connections': 10000 };
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i].replace(/^--/, '');
     if (!(key in args)) throw new Error(`unknown option ${argv[i]}`);
@@ -38,17 +45,27 @@ const freePort = () => new Promise((done) => {
   });
 });
 
-// Resident and peak resident memory of a process, in MiB.
-function memory(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const field = (name) => Number(status.match(new RegExp(`${name}:\\s+(\\d+)`))[1]) / 1024;
-  return { rss: field('VmRSS'), peak: field('VmHWM') };
+// Resident and peak resident memory of the server processes (summed), in MiB.
+function memory(pids) {
+  let rss = 0;
+  let peak = 0;
+  for (const pid of pids) {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (name) => Number(status.match(new RegExp(`${name}:\\s+(\\d+)`))[1]) / 1024;
+    rss += field('VmRSS');
+    peak += field('VmHWM');
+  }
+  return { rss, peak };
 }
 
-// CPU seconds (user + system) a process has used.
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;  // utime, stime in USER_HZ (100)
+// CPU seconds (user + system) the server processes have used.
+function cpuSeconds(pids) {
+  let total = 0;
+  for (const pid of pids) {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    total += (Number(fields[11]) + Number(fields[12])) / 100;  // utime, stime in USER_HZ (100)
+  }
+  return total;
 }
 
 function waitForLine(child, pattern, what) {
@@ -77,16 +94,28 @@ async function startServer(kind, args) {
     await waitForLine(child, /running at|listening/, kind);
     const rooms = Array.from({ length: args.rooms }, (_, k) => ({
       name: `room-${k}`, url: `ws://127.0.0.1:${port}/room-${k}` }));
-    return { pid: child.pid, rooms, stop: () => child.kill('SIGKILL') };
+    return { pids: [child.pid], rooms, stop: () => child.kill('SIGKILL') };
   }
   process.env.OD_BINARY ??= args.binary;
-  const { startServer: startOpendesign, newUser } =
+  const { startServer: startOpendesign, newUser, freshPostgresDatabase } =
       await import('../../tests/integration/harness.mjs');
   // One bench user holds every connection: lift the per-user room limit (default 50) to fit.
-  const server = await startOpendesign({
-    rateLimits: 'ip=100000000,login=100000',
-    args: ['--collab-max-rooms-per-user', String(Math.min(100000, args.rooms * args.clients))],
-  });
+  const serverArgs = ['--collab-max-rooms-per-user',
+                      String(Math.min(100000, args.rooms * args.clients)),
+                      '--max-connections', String(args['max-connections'])];
+  const shared = {};
+  if (args.instances > 1) {
+    if (!args.redis) throw new Error('--instances needs --redis');
+    shared.dataDir = mkdtempSync(join(tmpdir(), 'od-bench-'));  // one signing secret
+    shared.database = freshPostgresDatabase();  // needs OD_TEST_POSTGRES_URL
+  }
+  if (args.redis) serverArgs.push('--redis', args.redis);
+  const servers = [];
+  for (let i = 0; i < args.instances; i++) {
+    servers.push(await startOpendesign({ ...shared, rateLimits: 'ip=100000000,login=100000',
+                                         args: serverArgs }));
+  }
+  const server = servers[0];
   const user = await newUser(server, 'bench');
   const rooms = [];
   const queue = Array.from({ length: args.rooms }, (_, k) => k);
@@ -96,14 +125,22 @@ async function startServer(kind, args) {
                                    { token: user.access, json: { title: `Room ${k}` } });
       if (res.status !== 201) throw new Error(`project ${k}: ${res.status} ${res.body}`);
       const id = res.json.id ?? res.json.project?.id;
-      rooms.push({ name: `project/${id}/design`,
-                   url: `${server.url.replace('http', 'ws')}/collab/project/${id}/design?token=${user.access}` });
+      // Client k of the room connects to instance k % instances.
+      const urls = servers.map((s) =>
+          `${s.url.replace('http', 'ws')}/collab/project/${id}/design?token=${user.access}`);
+      rooms.push({ name: `project/${id}/design`, url: urls[0], urls });
     }
   };
   await Promise.all(Array.from({ length: 16 }, worker));
-  server.logs.length = 0;
-  return { pid: server.child.pid, rooms,
-           stop: async () => { await server.stop(); server.cleanup(); } };
+  for (const s of servers) s.logs.length = 0;
+  return {
+    pids: servers.map((s) => s.child.pid), rooms,
+    stop: async () => {
+      for (const s of servers) await s.stop();
+      servers[0].cleanup();
+      if (shared.dataDir) rmSync(shared.dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 // Each phase has a deadline: a server that stops answering fails the run with the phase's name
@@ -138,7 +175,7 @@ async function run(kind, args) {
   const drivers = Array.from({ length: args.drivers }, () =>
       fork(join(here, 'driver.mjs'), [], { serialization: 'advanced' }));
   try {
-    const empty = memory(server.pid);
+    const empty = memory(server.pids);
     const share = (k) => server.rooms.filter((_, i) => i % args.drivers === k);
     const protocol = kind === 'hocuspocus' ? 'hocuspocus' : 'y-websocket';
     const started = Date.now();
@@ -149,17 +186,18 @@ async function run(kind, args) {
     const failures = connected.reduce((s, m) => s + m.failures, 0);
     const seeded = await ask(drivers, { cmd: 'seed' }, 'seeded');
     await new Promise((r) => setTimeout(r, 2000));  // a measurement choice: let allocations settle
-    const open = memory(server.pid);
-    const cpuBefore = cpuSeconds(server.pid);
+    const open = memory(server.pids);
+    const cpuBefore = cpuSeconds(server.pids);
     const loadStart = Date.now();
     const loaded = await ask(drivers, { cmd: 'load', rate: args.rate / args.drivers,
                                         seconds: args.seconds }, 'loaded');
-    const cpu = (cpuSeconds(server.pid) - cpuBefore) / ((Date.now() - loadStart) / 1000);
-    const after = memory(server.pid);
+    const cpu = (cpuSeconds(server.pids) - cpuBefore) / ((Date.now() - loadStart) / 1000);
+    const after = memory(server.pids);
     const all = Float64Array.from(loaded.flatMap((m) => [...m.latencies])).sort();
     const updates = loaded.reduce((s, m) => s + m.updates, 0);
     return {
       server: kind,
+      instances: server.pids.length,
       rooms: args.rooms,
       clients: args.rooms * args.clients,
       connectFailures: failures,

@@ -449,6 +449,7 @@ int Application::serve() {
   options.host = config_.host;
   options.port = static_cast<uint16_t>(config_.port);
   options.io_threads = config_.io_threads;
+  options.max_connections = static_cast<size_t>(config_.max_connections);
   options.worker_threads = config_.worker_threads;
   options.tls_cert_file = config_.tls_cert;
   options.tls_key_file = config_.tls_key;

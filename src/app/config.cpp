@@ -85,6 +85,7 @@ const std::vector<ConfigKey>& config_keys() {
       {"cors-origins", "comma-separated origins allowed by CORS (* for any)"},
       {"log-level", "debug, info, warn or error"},
       {"io-threads", "network threads"},
+      {"max-connections", "open client connections (WebSockets included); more are refused"},
       {"worker-threads", "threads that run request handlers"},
       {"db-pool", "database connections (readers on SQLite)"},
       {"access-token-ttl", "lifetime of access tokens, seconds"},
@@ -167,6 +168,8 @@ void apply_setting(Config& c, const std::string& name, const std::string& value)
     c.port = parse_int(name, value, 0, 65535);
   else if (name == "io-threads")
     c.io_threads = parse_int(name, value, 1, 64);
+  else if (name == "max-connections")
+    c.max_connections = parse_int(name, value, 1, 1'000'000);
   else if (name == "worker-threads")
     c.worker_threads = parse_int(name, value, 1, 256);
   else if (name == "access-token-ttl")

@@ -22,6 +22,7 @@ struct Config {
   std::vector<std::string> cors_origins;
   std::string log_level = "info";
   int io_threads = 1;
+  int max_connections = 10000;  // the process also needs open files for each (ulimit -n)
   int worker_threads = 8;
   int db_pool = 8;
   // Per-rule overrides of the rate-limit table, by rule name ("login_ip=1000,user_ai=50").

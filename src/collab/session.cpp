@@ -139,14 +139,14 @@ void Session::finish_auth(const std::string& token) {
   access_ = std::move(*granted);
   state_ = State::kOpen;
   join_room();
-  while (room_ && !held_.empty()) {
-    if (!room_->receive(shared_from_this(), std::move(held_.front()))) {
+  for (auto& message : held_) {
+    if (!room_) break;
+    if (!room_->receive(shared_from_this(), std::move(message))) {
       connection_->close(close_code::kTryAgain, "the server is busy");
       break;
     }
-    held_.pop_front();
   }
-  held_.clear();
+  std::vector<std::string>().swap(held_);
 }
 
 void Session::on_close(std::uint16_t) {

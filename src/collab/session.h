@@ -10,11 +10,11 @@
 #pragma once
 
 #include <chrono>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 #include "collab/hub.h"
 #include "collab/peer.h"
@@ -74,8 +74,8 @@ class Session : public http::WebSocketSession,
   std::shared_ptr<http::WebSocketConnection> connection_;
   std::mutex mutex_;  // the network strand and the authorising worker both move the state
   State state_;
-  Access access_;  // written before the room is joined, read-only afterwards
-  std::deque<std::string> held_;
+  Access access_;                  // written before the room is joined, read-only afterwards
+  std::vector<std::string> held_;  // a vector: an empty deque costs ~600 bytes per connection
   std::shared_ptr<Room> room_;
   bool holds_slot_ = false;  // counted in the hub's per-user bound
   double tokens_;

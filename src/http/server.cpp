@@ -34,6 +34,8 @@
 #include "http/deferred_slot.h"
 #include "http/stream_channel.h"
 #include "http/url.h"
+#include "http/websocket_handshake.h"
+#include "http/websocket_plain.h"
 #include "http/websocket_stream.h"
 
 namespace od::http {
@@ -314,7 +316,8 @@ class Server::Impl {
   template <typename Stream>
   asio::awaitable<void> session(std::shared_ptr<Stream> stream, std::string remote_ip) {
     auto conn = std::make_shared<Connection>(stream->get_executor());
-    ConnectionScope scope(*this, conn);
+    // Shared: an upgraded plain WebSocket keeps the registration after this coroutine returns.
+    auto scope = std::make_shared<ConnectionScope>(*this, conn);
     conn->socket = &lowest(*stream);
     constexpr bool kSecure = std::is_same_v<Stream, TlsStream>;
     beast::error_code ec;
@@ -328,9 +331,10 @@ class Server::Impl {
     bool first = true;
     bool keep_alive = true;
     while (keep_alive) {
-      keep_alive = co_await serve_one(stream, *conn, buffer, remote_ip, kSecure, first);
+      keep_alive = co_await serve_one(stream, *conn, buffer, remote_ip, kSecure, first, scope);
       first = false;
     }
+    if (!lowest(*stream).socket().is_open()) co_return;  // handed over to a WebSocket
     if constexpr (kSecure) {
       lowest(*stream).expires_after(kTlsShutdownTimeout);
       co_await stream->async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
@@ -343,7 +347,8 @@ class Server::Impl {
   template <typename Stream>
   asio::awaitable<bool> serve_one(const std::shared_ptr<Stream>& stream_ptr, Connection& conn,
                                   beast::flat_buffer& buffer, const std::string& remote_ip,
-                                  bool secure, bool first) {
+                                  bool secure, bool first,
+                                  const std::shared_ptr<ConnectionScope>& scope) {
     Stream& stream = *stream_ptr;
     beast::error_code ec;
     // Between requests the connection is idle: stop() may close it, and the idle timeout (or,
@@ -529,7 +534,9 @@ class Server::Impl {
       co_return false;
     }
     if (response.websocket) {
-      if (!has_body) co_await run_websocket(stream_ptr, conn, head, std::move(response));
+      if (!has_body) {
+        co_await run_websocket(stream_ptr, conn, head, std::move(response), buffer, scope);
+      }
       co_return false;
     }
     if (stopping_) keep_alive = false;
@@ -823,21 +830,83 @@ class Server::Impl {
     --gauges_->streams;
   }
 
-  // Hands the connection over to WebSocket until it closes; Beast answers a malformed handshake
-  // with 400 itself.
+  // What an upgraded plain WebSocket holds until it is finished: the connection's registration
+  // (so stop() reaches it) and its place in the gauges.
+  struct WebSocketLease {
+    WebSocketLease(std::shared_ptr<ConnectionScope> s, Connection& c, std::shared_ptr<Gauges> g)
+        : scope(std::move(s)), conn(c), gauges(std::move(g)) {
+      ++gauges->websockets;
+    }
+    ~WebSocketLease() {
+      conn.websocket.reset();  // on the connection's strand: the socket finishes there
+      --gauges->websockets;
+    }
+    std::shared_ptr<ConnectionScope> scope;  // keeps `conn` alive
+    Connection& conn;
+    std::shared_ptr<Gauges> gauges;
+  };
+
+  // Hands the connection over to WebSocket. Plain TCP: answers the handshake here and moves the
+  // socket into a lean connection object, so this coroutine (and its HTTP buffers) ends now.
+  // TLS: Beast's stream runs inside this coroutine until the socket closes, and answers a
+  // malformed handshake with 400 itself.
   template <typename Stream, typename Head>
   asio::awaitable<void> run_websocket(const std::shared_ptr<Stream>& stream_ptr, Connection& conn,
-                                      const Head& head, Response response) {
+                                      const Head& head, Response response,
+                                      beast::flat_buffer& buffer,
+                                      const std::shared_ptr<ConnectionScope>& scope) {
     auto upgrade = std::move(response.websocket);
     response.headers.remove("Content-Type");  // set by the chain for bodies; a 101 has none
-    auto ws = std::make_shared<detail::WebSocketStream<Stream>>(stream_ptr, conn.executor,
-                                                                upgrade->options);
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      co_await hand_over_websocket(*stream_ptr, conn, head, response.headers, std::move(upgrade),
+                                   buffer, scope);
+    } else {
+      auto ws = std::make_shared<detail::WebSocketStream<Stream>>(stream_ptr, conn.executor,
+                                                                  upgrade->options);
+      conn.websocket = ws;
+      ++gauges_->websockets;
+      if (stopping_) ws->close(close_code::kGoingAway, "server shutting down");
+      co_await ws->run(head, upgrade->session, response.headers);
+      --gauges_->websockets;
+      conn.websocket.reset();
+    }
+  }
+
+  template <typename Head>
+  asio::awaitable<void> hand_over_websocket(beast::tcp_stream& stream, Connection& conn,
+                                            const Head& head, const Headers& headers,
+                                            std::shared_ptr<WebSocketUpgrade> upgrade,
+                                            beast::flat_buffer& buffer,
+                                            const std::shared_ptr<ConnectionScope>& scope) {
+    if (head[bhttp::field::sec_websocket_version] != "13") {
+      Response refused = error_response(426, "upgrade_required",
+                                        "Only WebSocket version 13 is supported.", new_id());
+      refused.headers.set("Sec-WebSocket-Version", "13");
+      co_await write_response(stream, std::move(refused), false, false, head.version());
+      co_return;
+    }
+    auto accept = ws::accept_key(head[bhttp::field::sec_websocket_key]);
+    if (!accept) {
+      co_await write_direct(stream, 400, "bad_request", "The Sec-WebSocket-Key is malformed.");
+      co_return;
+    }
+    std::string reply = ws::switching_protocols(*accept, headers);
+    beast::error_code ec;
+    stream.expires_after(options_.body_timeout);
+    co_await asio::async_write(stream, asio::buffer(reply),
+                               asio::redirect_error(asio::use_awaitable, ec));
+    stream.expires_never();
+    if (ec) co_return;
+    // A client may send its first frames right behind the upgrade request.
+    std::string early = beast::buffers_to_string(buffer.data());
+    buffer.consume(buffer.size());
+    conn.socket = nullptr;  // the stream is about to lose its socket
+    auto lease = std::make_shared<WebSocketLease>(scope, conn, gauges_);
+    auto ws = std::make_shared<detail::PlainWebSocket>(stream.release_socket(), upgrade->options,
+                                                       upgrade->session, std::move(lease));
     conn.websocket = ws;
-    ++gauges_->websockets;
+    ws->start(early);
     if (stopping_) ws->close(close_code::kGoingAway, "server shutting down");
-    co_await ws->run(head, upgrade->session, response.headers);
-    --gauges_->websockets;
-    conn.websocket.reset();
   }
 
   // Stands in for the client's side of the conversation during a stream: ends (and wakes the

@@ -21,6 +21,7 @@ namespace od::http {
 namespace close_code {
 constexpr std::uint16_t kNormal = 1000;
 constexpr std::uint16_t kGoingAway = 1001;        // server draining
+constexpr std::uint16_t kProtocolError = 1002;    // a frame breaking RFC 6455
 constexpr std::uint16_t kUnsupportedData = 1003;  // e.g. a text frame where binary is expected
 constexpr std::uint16_t kAbnormal = 1006;         // never sent: the peer vanished without a close
 constexpr std::uint16_t kInvalidData = 1007;      // malformed payload

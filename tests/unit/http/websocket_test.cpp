@@ -1,5 +1,6 @@
 // Drives WebSocket routes on a real Server with Beast's client: the upgrade (and the HTTP errors
-// before it), echo in order, the message size limit, closes from either side, and drain.
+// before it, including a bad key or version), echo in order, pings answered, the message size
+// limit, closes from either side, and drain.
 #include <utility>  // Boost 1.74's asio/awaitable.hpp misses it
 
 #include <sys/socket.h>
@@ -151,6 +152,49 @@ TEST_F(WebSocketTest, HandlerErrorIsAnsweredBeforeTheUpgrade) {
       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
   auto r = c.read_response();
   EXPECT_EQ(r.status, 403);
+}
+
+TEST_F(WebSocketTest, UnsupportedVersionIsAnswered426WithTheVersionWeSpeak) {
+  start();
+  testing::TestClient c(port_);
+  c.send(
+      "GET /ws/v?token=t1 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n");
+  auto r = c.read_response();
+  EXPECT_EQ(r.status, 426);
+  EXPECT_EQ(r.header("sec-websocket-version"), "13");
+}
+
+TEST_F(WebSocketTest, MalformedKeyIsAnswered400) {
+  start();
+  testing::TestClient c(port_);
+  c.send(
+      "GET /ws/k?token=t1 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: short\r\nSec-WebSocket-Version: 13\r\n\r\n");
+  auto r = c.read_response();
+  EXPECT_EQ(r.status, 400);
+}
+
+TEST_F(WebSocketTest, AnswersTheRfcSampleKeyAndPings) {
+  start();
+  testing::TestClient raw(port_);
+  raw.send(
+      "GET /ws/s?token=t1 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+  auto r = raw.read_response(true);
+  EXPECT_EQ(r.status, 101);
+  EXPECT_EQ(r.header("sec-websocket-accept"), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");  // RFC 6455 1.3
+
+  Client client(port_);
+  client.handshake("/ws/p?token=t1");
+  std::string pong;
+  client.ws().control_callback([&](websocket::frame_type kind, beast::string_view payload) {
+    if (kind == websocket::frame_type::pong) pong = std::string(payload);
+  });
+  client.ws().ping("are you there");
+  client.send("m");
+  EXPECT_EQ(std::get<std::string>(client.read()), "b:m");  // the pong came first, on the way
+  EXPECT_EQ(pong, "are you there");
 }
 
 TEST_F(WebSocketTest, OversizedMessageClosesWith1009) {
