@@ -22,26 +22,10 @@ void run(const std::function<void()>& task) {
 }  // namespace
 
 UploadSweeper::UploadSweeper(SweepLease& lease, UploadSweeperOptions options)
-    : lease_(lease), options_(std::move(options)), holder_(crypto::random_token(12)) {}
-
-UploadSweeper::~UploadSweeper() { stop(); }
-
-void UploadSweeper::start() {
-  std::lock_guard lock(mutex_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] { loop(); });
-}
-
-void UploadSweeper::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    if (!thread_.joinable()) return;
-    stopping_ = true;
-  }
-  changed_.notify_all();
-  thread_.join();
-}
+    : lease_(lease),
+      options_(std::move(options)),
+      holder_(crypto::random_token(12)),
+      thread_("upload sweep", options_.interval, [this] { sweep_once(); }) {}
 
 void UploadSweeper::sweep_once() {
   for (const auto& task : options_.local) run(task);
@@ -56,17 +40,6 @@ void UploadSweeper::sweep_once() {
   }
   if (!holder) return;
   for (const auto& task : options_.shared) run(task);
-}
-
-void UploadSweeper::loop() {
-  while (true) {
-    {
-      std::unique_lock lock(mutex_);
-      changed_.wait_for(lock, options_.interval, [this] { return stopping_; });
-      if (stopping_) return;
-    }
-    sweep_once();
-  }
 }
 
 }  // namespace od::assets

@@ -10,14 +10,12 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "assets/sweep_lease.h"
+#include "core/periodic_task.h"
 
 namespace od::assets {
 
@@ -30,26 +28,20 @@ struct UploadSweeperOptions {
 class UploadSweeper {
  public:
   UploadSweeper(SweepLease& lease, UploadSweeperOptions options);
-  ~UploadSweeper();
   UploadSweeper(const UploadSweeper&) = delete;
   UploadSweeper& operator=(const UploadSweeper&) = delete;
 
-  void start();
+  void start() { thread_.start(); }
   // Waits for a sweep in progress to finish.
-  void stop();
+  void stop() { thread_.stop(); }
   // One round now (the thread's body; tests call it directly).
   void sweep_once();
 
  private:
-  void loop();
-
   SweepLease& lease_;
   UploadSweeperOptions options_;
-  std::string holder_;  // this instance in the lease table
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  bool stopping_ = false;
-  std::thread thread_;
+  std::string holder_;   // this instance in the lease table
+  PeriodicTask thread_;  // last: stopped first
 };
 
 }  // namespace od::assets

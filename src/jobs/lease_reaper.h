@@ -10,11 +10,9 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
-#include <thread>
 
+#include "core/periodic_task.h"
 #include "jobs/service.h"
 
 namespace od::jobs {
@@ -23,26 +21,19 @@ class LeaseReaper {
  public:
   LeaseReaper(JobsService& service, std::chrono::milliseconds interval,
               std::function<void()> requeued);
-  ~LeaseReaper();
   LeaseReaper(const LeaseReaper&) = delete;
   LeaseReaper& operator=(const LeaseReaper&) = delete;
 
   // The thread starts here, not in the constructor (`serve` blocks shutdown signals first).
-  void start();
-  void stop();
+  void start() { thread_.start(); }
+  void stop() { thread_.stop(); }
   // One round now; returns how many jobs it changed (the thread calls this every interval).
   size_t reap_once();
 
  private:
-  void run();
-
   JobsService& service_;
-  const std::chrono::milliseconds interval_;
   const std::function<void()> requeued_;
-  std::mutex mutex_;
-  std::condition_variable stopped_;
-  bool stopping_ = false;
-  std::thread thread_;
+  PeriodicTask thread_;  // last: stopped first
 };
 
 }  // namespace od::jobs
