@@ -105,14 +105,6 @@ Submitted JobsService::submit(const auth::Principal& caller, const SubmitRequest
       return {*earlier, false};
     }
   }
-  // Check-then-insert: concurrent submits may pass the limit by a few; it bounds load, it is not
-  // an exact quota.
-  if (store_.count_in_flight(caller.user_id) >= config_.max_in_flight_per_user) {
-    throw ApiError(429, "too_many_jobs",
-                   "You have " + std::to_string(config_.max_in_flight_per_user) +
-                       " jobs queued or running; wait for some to finish.")
-        .with_retry_after(5);
-  }
   Job job;
   job.id = new_id();
   job.type = request.type;
@@ -126,7 +118,14 @@ Submitted JobsService::submit(const auth::Principal& caller, const SubmitRequest
   job.run_after = now;
   job.created_at = now;
   job.webhook_url = request.webhook_url;
-  if (!store_.insert(job)) {
+  auto outcome = store_.insert_within_limit(job, config_.max_in_flight_per_user);
+  if (outcome == JobStore::LimitedInsert::kOverLimit) {
+    throw ApiError(429, "too_many_jobs",
+                   "You have " + std::to_string(config_.max_in_flight_per_user) +
+                       " jobs queued or running; wait for some to finish.")
+        .with_retry_after(5);
+  }
+  if (outcome == JobStore::LimitedInsert::kKeyTaken) {
     // A concurrent submit with the same key won the race: answer with its job.
     auto earlier = store_.find_by_key(caller.user_id, *request.idempotency_key);
     if (!earlier) throw unavailable("The job could not be stored; retry.");

@@ -147,6 +147,30 @@ bool JobStore::insert(const Job& j) {
   return inserted;
 }
 
+JobStore::LimitedInsert JobStore::insert_within_limit(const Job& j, int64_t max_in_flight) {
+  LimitedInsert outcome = LimitedInsert::kKeyTaken;
+  combiner_.run([&](db::Session& s) {
+    outcome = LimitedInsert::kKeyTaken;  // a combined write may run twice: start afresh
+    if (db_.dialect() == db::Dialect::Postgres) {
+      // Submits of this owner in other transactions (other nodes) wait here until this one
+      // commits, so the count below includes every job they insert.
+      s.exec("SELECT pg_advisory_xact_lock(hashtextextended($1, 3))", {j.owner_id});
+    }
+    // Counts no further than the limit: the answer is the same, and it stays cheap for a user
+    // with a long queue.
+    auto counted = s.exec(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE owner_id = $1 AND "
+        "status IN ('queued', 'running') LIMIT $2) AS in_flight",
+        {j.owner_id, max_in_flight});
+    if (counted.rows.front().integer(0) >= max_in_flight) {
+      outcome = LimitedInsert::kOverLimit;
+      return;
+    }
+    if (insert_row(s, j)) outcome = LimitedInsert::kInserted;
+  });
+  return outcome;
+}
+
 std::optional<Job> JobStore::find(const std::string& id) {
   return first_job(db_.query(std::string("SELECT ") + kColumns + " FROM jobs WHERE id = $1", {id}));
 }

@@ -50,6 +50,11 @@ class JobStore {
   // False when the owner already has a job with this idempotency key (nothing is written).
   // Concurrent writes are committed together (group commit); each returns once its job is.
   bool insert(const Job& job);
+  enum class LimitedInsert { kInserted, kKeyTaken, kOverLimit };
+  // insert(), unless the owner already has `max_in_flight` jobs queued or running. The count and
+  // the insert share one transaction (on PostgreSQL behind a lock on the owner), so concurrent
+  // submits, on any node, never pass the limit.
+  LimitedInsert insert_within_limit(const Job& job, int64_t max_in_flight);
   std::optional<Job> find(const std::string& id);
   std::optional<Job> find_by_key(const std::string& owner_id, const std::string& key);
   // The newest done job of this owner with this input hash finished at or after `since`.

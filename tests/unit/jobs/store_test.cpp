@@ -527,6 +527,38 @@ TEST_P(JobStoreTest, ListsOneOwnersJobsNewestFirstWithFilters) {
   EXPECT_EQ(store().count_by_status("canceled"), 1);
 }
 
+TEST_P(JobStoreTest, ConcurrentSubmitsOnTwoNodesNeverPassTheInFlightLimit) {
+  // Two stores stand for two nodes (separate write queues on one database).
+  JobStore other(db());
+  constexpr int kLimit = 25;
+  std::atomic<int> inserted{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      JobStore& node = t % 2 == 0 ? store() : other;
+      for (int i = 0; i < 10; ++i) {
+        auto outcome = node.insert_within_limit(make_job("u1", {{"t", t}, {"i", i}}), kLimit);
+        if (outcome == JobStore::LimitedInsert::kInserted) ++inserted;
+        if (outcome == JobStore::LimitedInsert::kOverLimit) ++refused;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(inserted.load(), kLimit);
+  EXPECT_EQ(refused.load(), 80 - kLimit);
+  EXPECT_EQ(store().count_in_flight("u1"), kLimit);
+  // A finished job frees a place; another owner has a limit of their own.
+  auto claimed = store().claim("w", kTypes, 1, 0, 60'000);
+  ASSERT_EQ(claimed.size(), 1u);
+  ASSERT_TRUE(store().complete(claimed[0].id, "w", {}, 1));
+  EXPECT_EQ(store().insert_within_limit(make_job("u2"), kLimit),
+            JobStore::LimitedInsert::kInserted);
+  EXPECT_EQ(store().insert_within_limit(make_job("u1", {{"n", 99}}), kLimit),
+            JobStore::LimitedInsert::kInserted);
+  EXPECT_EQ(store().insert_within_limit(make_job("u1", {{"n", 100}}), kLimit),
+            JobStore::LimitedInsert::kOverLimit);
+}
+
 TEST_P(JobStoreTest, ProgressIsClampedAndBumpsTheEventSequence) {
   Job job = make_job();
   submitted(job);
