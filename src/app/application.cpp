@@ -367,8 +367,8 @@ void Application::queue_unprocessed_assets() {
 
 void Application::register_routes(http::Router& router) {
   assets::register_routes(router, *assets_,
-                          assets::variant_content_handler(*assets_, *asset_processor_, *projects_));
-  assets::register_variant_routes(router, *assets_, *asset_processor_, *projects_);
+                          assets::variant_content_handler(*assets_, *asset_processor_));
+  assets::register_variant_routes(router, *assets_, *asset_processor_);
   assets::register_resumable_routes(router, *resumable_uploads_);
   assets::register_presigned_routes(router, *presigned_uploads_, *assets_);
   auth::register_routes(router, *accounts_);

@@ -34,11 +34,13 @@ std::optional<std::string> project_param(const Request& req) {
 
 std::string strong_etag(const Asset& asset) { return "\"" + asset.sha256 + "\""; }
 
-void content_headers(Response& response, const Asset& asset) {
+void content_headers(Response& response, const Asset& asset, bool is_public) {
   response.headers.set("ETag", strong_etag(asset));
   response.headers.set("Accept-Ranges", "bytes");
-  // Private bytes: caches must revalidate (cheap with the ETag) and never transform them.
-  response.headers.set("Cache-Control", "private, no-cache, no-transform");
+  // The bytes under one id never change: public ones may be cached by anyone for good; private
+  // ones must be revalidated (cheap with the ETag). Neither may be transformed.
+  response.headers.set("Cache-Control", is_public ? "public, max-age=31536000, immutable"
+                                                  : "private, no-cache, no-transform");
   // Served from the API origin: never let a browser render an upload as a page of ours.
   response.headers.set("Content-Security-Policy",
                        "default-src 'none'; style-src 'unsafe-inline'; sandbox");
@@ -49,7 +51,7 @@ Response content(AssetsService& service, Request& req) {
   Asset asset = asset_for_request(service, req, {});
   if (asset.status != "ready") throw conflict("not_ready", "The asset is not ready yet.");
   Response response;
-  content_headers(response, asset);
+  content_headers(response, asset, service.is_public(asset));
   auto if_none_match = req.header("If-None-Match");
   if (if_none_match && http::etag_matches(*if_none_match, strong_etag(asset))) {
     response.status = 304;

@@ -179,16 +179,29 @@ Asset AssetsService::store_staged(const auth::Principal& caller, const StreamedU
 
 Asset AssetsService::get(const Caller& caller, const std::string& id) {
   auto asset = id.size() <= 64 ? store_.find(id) : std::nullopt;
-  if (!asset || !caller) throw not_found("asset");
-  if (asset->owner_id == caller->user_id || caller->is_admin()) return *asset;
+  if (!asset) throw not_found("asset");
+  if (caller && (asset->owner_id == caller->user_id || caller->is_admin())) return *asset;
   if (asset->project_id) {
     try {
-      if (project_access(*caller, *asset->project_id) >= projects::Access::Viewer) return *asset;
+      // Members read the assets of their project; anyone, signed in or not, those of a public
+      // one (Access::Public). A project the caller may not see at all answers 404.
+      if (projects_.get(caller, *asset->project_id).access >= projects::Access::Public) {
+        return *asset;
+      }
     } catch (const ApiError& e) {
       if (e.status() != 404) throw;
     }
   }
   throw not_found("asset");
+}
+
+bool AssetsService::is_public(const Asset& asset) {
+  if (!asset.project_id) return false;
+  try {
+    return projects_.get(std::nullopt, *asset.project_id).project.is_public;
+  } catch (const ApiError&) {
+    return false;
+  }
 }
 
 Asset AssetsService::get_signed(const std::string& id, const SignedResource& resource,

@@ -77,6 +77,9 @@ class AssetsService {
   void check_quota(const auth::Principal& caller, int64_t more_bytes);
   // The asset, or 404 when the caller may not know it exists.
   Asset get(const Caller& caller, const std::string& id);
+  // Whether the asset belongs to a public project: anyone may read it then, and caches may keep
+  // its bytes for good (they never change under one id).
+  bool is_public(const Asset& asset);
   // The asset a signed URL names, for whoever holds the URL: 403 when the signature is not
   // valid for it or has expired, 404 when the asset is gone (deletion revokes its URLs).
   Asset get_signed(const std::string& id, const SignedResource& resource, int64_t expires_s,

@@ -16,16 +16,6 @@ using http::Method;
 using http::Request;
 using http::Response;
 
-// Public when anyone may read the asset's project: then shared caches may keep the bytes too.
-bool is_public(projects::ProjectsService& projects, const Asset& asset) {
-  if (!asset.project_id) return false;
-  try {
-    return projects.get(std::nullopt, *asset.project_id).project.is_public;
-  } catch (const ApiError&) {
-    return false;
-  }
-}
-
 media::Format pick_format(const Request& req, const std::vector<media::Format>& offered) {
   auto format = negotiate_format(req.header("Accept"), offered);
   if (!format) {
@@ -39,14 +29,14 @@ media::Format pick_format(const Request& req, const std::vector<media::Format>& 
 }
 
 // The derivative's bytes with the headers of immutable content: strong ETag, Range, caching.
-Response serve(AssetProcessor& processor, projects::ProjectsService& projects, Request& req,
-               const Asset& asset, const Variant& variant) {
+Response serve(AssetProcessor& processor, AssetsService& service, Request& req, const Asset& asset,
+               const Variant& variant) {
   Response response;
   std::string etag = "\"" + variant.sha256 + "\"";
   response.headers.set("ETag", etag);
   response.headers.set("Accept-Ranges", "bytes");
   response.headers.set("Vary", "Accept");
-  response.headers.set("Cache-Control", is_public(projects, asset)
+  response.headers.set("Cache-Control", service.is_public(asset)
                                             ? "public, max-age=31536000, immutable"
                                             : "private, no-cache, no-transform");
   response.headers.set("Content-Security-Policy", "default-src 'none'; sandbox");
@@ -91,9 +81,8 @@ int parse_size(const std::string& text) {
 
 }  // namespace
 
-http::Handler variant_content_handler(AssetsService& service, AssetProcessor& processor,
-                                      projects::ProjectsService& projects) {
-  return [&service, &processor, &projects](Request& req) {
+http::Handler variant_content_handler(AssetsService& service, AssetProcessor& processor) {
+  return [&service, &processor](Request& req) {
     std::string thumb = req.query("thumb").value_or("");
     std::string fit_name = req.query("fit").value_or("fit");
     Asset asset = asset_for_request(
@@ -108,7 +97,7 @@ http::Handler variant_content_handler(AssetsService& service, AssetProcessor& pr
         pick_format(req, {media::Format::Webp, media::Format::Jpeg, media::Format::Png});
     bool generated = false;
     Variant variant = processor.variant(asset, {box->first, box->second, *fit, format}, &generated);
-    Response response = serve(processor, projects, req, asset, variant);
+    Response response = serve(processor, service, req, asset, variant);
     // Says whether this request rendered the variant or found it stored (monitoring, tests).
     response.headers.set("X-Variant-Cache", generated ? "miss" : "hit");
     return response;
@@ -116,29 +105,28 @@ http::Handler variant_content_handler(AssetsService& service, AssetProcessor& pr
 }
 
 void register_variant_routes(http::Router& router, AssetsService& service,
-                             AssetProcessor& processor, projects::ProjectsService& projects) {
-  router.add(Method::Get, "/api/v1/assets/{id}/thumbnails/{size}",
-             [&service, &processor, &projects](Request& req) {
-               int size = parse_size(req.param("size"));
-               Asset asset = asset_for_request(
-                   service, req, {.kind = SignedResource::Kind::Thumbnail, .thumbnail_size = size});
-               if (!processor.allowed_size(size)) {
-                 throw ApiError(
-                     400, "size_not_allowed",
-                     "The thumbnail size must be one of the configured sizes.",
-                     {{"field", "size"}, {"allowed", processor.config().thumbnail_sizes}});
-               }
-               media::Format format = pick_format(req, {media::Format::Webp, media::Format::Jpeg});
-               processor.require_processed(asset);
-               auto variant = processor.find(
-                   asset, "thumb-" + std::to_string(size) + "." + media::format_extension(format));
-               if (!variant) {
-                 throw ApiError(422, "no_thumbnail",
-                                "This asset has no thumbnails (vector images are served as "
-                                "they are).");
-               }
-               return serve(processor, projects, req, asset, *variant);
-             });
+                             AssetProcessor& processor) {
+  router.add(
+      Method::Get, "/api/v1/assets/{id}/thumbnails/{size}", [&service, &processor](Request& req) {
+        int size = parse_size(req.param("size"));
+        Asset asset = asset_for_request(
+            service, req, {.kind = SignedResource::Kind::Thumbnail, .thumbnail_size = size});
+        if (!processor.allowed_size(size)) {
+          throw ApiError(400, "size_not_allowed",
+                         "The thumbnail size must be one of the configured sizes.",
+                         {{"field", "size"}, {"allowed", processor.config().thumbnail_sizes}});
+        }
+        media::Format format = pick_format(req, {media::Format::Webp, media::Format::Jpeg});
+        processor.require_processed(asset);
+        auto variant = processor.find(
+            asset, "thumb-" + std::to_string(size) + "." + media::format_extension(format));
+        if (!variant) {
+          throw ApiError(422, "no_thumbnail",
+                         "This asset has no thumbnails (vector images are served as "
+                         "they are).");
+        }
+        return serve(processor, service, req, asset, *variant);
+      });
 }
 
 }  // namespace od::assets

@@ -7,15 +7,13 @@
 #include "assets/processing.h"
 #include "assets/service.h"
 #include "http/router.h"
-#include "projects/service.h"
 
 namespace od::assets {
 
 void register_variant_routes(http::Router& router, AssetsService& service,
-                             AssetProcessor& processor, projects::ProjectsService& projects);
+                             AssetProcessor& processor);
 
 // The handler for /content requests that carry `thumb`.
-http::Handler variant_content_handler(AssetsService& service, AssetProcessor& processor,
-                                      projects::ProjectsService& projects);
+http::Handler variant_content_handler(AssetsService& service, AssetProcessor& processor);
 
 }  // namespace od::assets

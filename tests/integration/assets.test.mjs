@@ -227,6 +227,39 @@ for (const [backend, args] of backends) {
       assert.equal((await server.api('POST', '/api/v1/assets', { body: PNG })).status, 401);
     });
 
+    test('assets of a public project: anyone reads them, and caches keep them for good', async () => {
+      const owner = await newUser(server, 'publisher');
+      const stranger = await newUser(server, 'reader');
+      const project = await server.api('POST', '/api/v1/projects', {
+        token: owner.access, json: { title: 'Open', isPublic: true } });
+      assert.equal(project.status, 201, project.body);
+      const id = (await upload(server, owner, PNG, 'image/png', `?projectId=${project.json.id}`)).json.id;
+      for (const token of [stranger.access, undefined]) {
+        const meta = await server.api('GET', `/api/v1/assets/${id}`, { token });
+        assert.equal(meta.status, 200, meta.body);
+        const content = await fetch(`${server.url}/api/v1/assets/${id}/content`,
+                                    { headers: token ? { authorization: `Bearer ${token}` } : {} });
+        assert.equal(content.status, 200);
+        assert.equal(sha256(Buffer.from(await content.arrayBuffer())), sha256(PNG));
+        assert.equal(content.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+        // Reading is all: only the owner deletes.
+        assert.equal((await server.api('DELETE', `/api/v1/assets/${id}`, { token })).status,
+                     token ? 403 : 401);
+      }
+      // A private project's asset keeps its private caching, for its owner too.
+      const closed = await server.api('POST', '/api/v1/projects', {
+        token: owner.access, json: { title: 'Closed' } });
+      const hidden = (await upload(server, owner, PNG, 'image/png', `?projectId=${closed.json.id}`)).json.id;
+      const own = await server.api('GET', `/api/v1/assets/${hidden}/content`, { token: owner.access });
+      assert.equal(own.headers.get('cache-control'), 'private, no-cache, no-transform');
+      assert.equal((await server.api('GET', `/api/v1/assets/${hidden}`)).status, 404);
+      // Made private again, the project's assets are no longer anyone's to read.
+      const closing = await server.api('PATCH', `/api/v1/projects/${project.json.id}`, {
+        token: owner.access, json: { isPublic: false } });
+      assert.equal(closing.status, 200, closing.body);
+      assert.equal((await server.api('GET', `/api/v1/assets/${id}`, { token: stranger.access })).status, 404);
+    });
+
     test('delete removes the asset; identical bytes of another asset stay', async () => {
       const a = await newUser(server, 'dup-a');
       const b = await newUser(server, 'dup-b');
