@@ -24,7 +24,8 @@ constexpr const char* kManifest = "manifest.json";
 constexpr const char* kDesign = "design.json";
 constexpr const char* kVersionsDir = "versions/";
 constexpr const char* kAssetsDir = "assets/";
-constexpr size_t kMaxManifestBytes = 64 * 1024;
+// The manifest lists every asset (about 150 bytes each): room for max_assets of them.
+constexpr size_t kMaxManifestBytes = 2 * 1024 * 1024;
 constexpr size_t kReadChunk = 64 * 1024;
 
 struct ZipDiscard {

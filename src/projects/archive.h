@@ -62,7 +62,9 @@ struct ImportLimits {
   // The compressed upload. Export has no size limit, so this one is large; the upload is staged
   // on disk, never held in memory.
   uint64_t max_archive_bytes = 2048ull * 1024 * 1024;
-  size_t max_entries = 200;
+  // Every asset a project may hold, plus its own files and history (versions/), so whatever
+  // export writes import reads back; the count only keeps a hostile central directory bounded.
+  size_t max_entries = 10'200;
   // Entries read into memory (manifest, design, code): inflated, per entry and in all.
   size_t max_entry_bytes = 4 * 1024 * 1024;
   size_t max_total_bytes = 16 * 1024 * 1024;
@@ -75,7 +77,7 @@ struct ImportLimits {
   size_t ratio_floor_bytes = 1024 * 1024;
   size_t max_name_bytes = 255;
   int max_json_depth = 63;  // design.json: one level less than a project body allows
-  size_t max_assets = 100;
+  size_t max_assets = 10'000;
 };
 
 // An asset as export streams it: the bytes of the original upload, written when the archive is.

@@ -193,7 +193,8 @@ test('import: bad archives get a 4xx naming the problem, and create nothing', as
      'archive_too_large', 'design.json'],
     ['lying bomb', zip([good[0], { name: 'design.json', data: Buffer.alloc(50_000_000), declaredSize: 10 }]), 413,
      'archive_too_large', 'design.json'],
-    ['too many entries', zip([...good, ...Array.from({ length: 199 }, (_, i) => ({ name: `versions/${i}/x`, data: 'x' }))]),
+    // The limit is 10,200 entries (10,000 assets plus the project's own files and history).
+    ['too many entries', zip([...good, ...Array.from({ length: 10_199 }, (_, i) => ({ name: `versions/${i}/x`, data: 'x' }))]),
      413, 'archive_too_large'],
   ];
   for (const [name, bytes, status, code, entry] of cases) {

@@ -297,17 +297,20 @@ TEST(ProjectArchive, RefusesDuplicateNames) {
   EXPECT_EQ(entry_of(refused(bytes, 422, "unsafe_archive_entry")), "design.json");
 }
 
+// The limit counts every entry; two are the project's manifest and design.
 TEST(ProjectArchive, RefusesTooManyEntries) {
   ZipBuilder zip;
   zip.add_valid_project();
-  for (int i = 0; i < 199; ++i) zip.add("versions/" + std::to_string(i) + "/x", "x");
+  const size_t limit = ImportLimits{}.max_entries;
+  for (size_t i = 0; i < limit - 1; ++i) zip.add("versions/" + std::to_string(i) + "/x", "x");
   EXPECT_EQ(reason_of(refused(zip.bytes(), 413, "archive_too_large")), "entry_count");
 }
 
 TEST(ProjectArchive, AcceptsExactlyTheEntryLimit) {
   ZipBuilder zip;
   zip.add_valid_project();
-  for (int i = 0; i < 198; ++i) zip.add("versions/" + std::to_string(i) + "/x", "x");
+  const size_t limit = ImportLimits{}.max_entries;
+  for (size_t i = 0; i < limit - 2; ++i) zip.add("versions/" + std::to_string(i) + "/x", "x");
   EXPECT_NO_THROW(parse(zip.bytes(), {}));
 }
 
@@ -479,6 +482,17 @@ TEST(ProjectArchiveAssets, RoundTripAssetsUnderAssetsWithDistinctPaths) {
     EXPECT_EQ(read_asset(reader, i), std::get<2>(assets[i]));
   }
   EXPECT_TRUE(parse(exported(sample("plain"), nullptr), {}).assets.empty());
+}
+
+// A project with many assets (more than the first limit of 100) comes back whole.
+TEST(ProjectArchiveAssets, ManyAssetsRoundTripWithTheDefaultLimits) {
+  std::vector<ExportedAsset> sources;
+  for (int i = 0; i < 1500; ++i) {
+    sources.push_back(asset_of("a" + std::to_string(i) + ".png", "image/png", std::to_string(i)));
+  }
+  ProjectArchiveReader reader(exported(sample("plain"), nullptr, std::move(sources)), {});
+  ASSERT_EQ(reader.project().assets.size(), 1500u);
+  EXPECT_EQ(read_asset(reader, 1499), "1499");
 }
 
 // Asset entries are read only when they are stored, through asset_reader(): the same checks
