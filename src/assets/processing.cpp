@@ -15,6 +15,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Variant requests waiting for a render thread; beyond them, 503 (each holds a connection).
+constexpr size_t kQueuedRenders = 16;
+
 // Releases a slot of the on-demand render gate when it goes out of scope.
 class Slot {
  public:
@@ -51,7 +54,10 @@ AssetProcessor::AssetProcessor(AssetStore& assets, MediaStore& media, storage::B
       blobs_(blobs),
       config_(std::move(config)),
       worker_(config_.worker),
-      flights_(config_.max_variant_waiters) {
+      flights_(config_.max_variant_waiters),
+      render_threads_(static_cast<size_t>(std::max(
+                          1, config_.max_concurrent_variants + config_.max_variant_waiters)),
+                      kQueuedRenders, "variant-render") {
   std::sort(config_.thumbnail_sizes.begin(), config_.thumbnail_sizes.end());
 }
 
@@ -207,16 +213,25 @@ std::optional<Variant> AssetProcessor::find(const Asset& asset, const std::strin
   return media_.find_variant(asset.id, name);
 }
 
-Variant AssetProcessor::variant(const Asset& asset, const media::RenderSpec& spec,
-                                bool* generated) {
-  if (generated) *generated = false;
+std::string AssetProcessor::variant_name_of(const media::RenderSpec& spec) const {
   if (!allowed_size(spec.width) || !allowed_size(spec.height)) {
     nlohmann::json sizes = config_.thumbnail_sizes;
     throw ApiError(400, "size_not_allowed",
                    "Each side of thumb=WxH must be one of the configured thumbnail sizes.",
                    {{"field", "thumb"}, {"allowed", sizes}});
   }
-  std::string name = variant_name(spec);
+  return variant_name(spec);
+}
+
+std::optional<Variant> AssetProcessor::stored_variant(const Asset& asset,
+                                                      const media::RenderSpec& spec) {
+  return media_.find_variant(asset.id, variant_name_of(spec));
+}
+
+Variant AssetProcessor::variant(const Asset& asset, const media::RenderSpec& spec,
+                                bool* generated) {
+  if (generated) *generated = false;
+  std::string name = variant_name_of(spec);
   if (auto found = media_.find_variant(asset.id, name)) return *found;
 
   require_processed(asset);

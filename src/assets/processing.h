@@ -23,6 +23,7 @@
 #include "assets/media_store.h"
 #include "assets/render_flights.h"
 #include "assets/store.h"
+#include "core/worker_pool.h"
 #include "media/render.h"
 #include "media/worker.h"
 #include "storage/blob_store.h"
@@ -62,6 +63,13 @@ class AssetProcessor {
   // `generated` (when given) tells whether this call rendered it (false for a request that
   // waited for another's render of the same variant).
   Variant variant(const Asset& asset, const media::RenderSpec& spec, bool* generated = nullptr);
+  // The variant `spec` asks for when it is stored already (400 for a size not configured).
+  std::optional<Variant> stored_variant(const Asset& asset, const media::RenderSpec& spec);
+  // Runs `task` (rendering a variant, then answering its request) on the render threads, so no
+  // request thread waits for a render; false when the queue of renders waiting is full.
+  bool submit_render(std::function<void()> task) {
+    return render_threads_.try_submit(std::move(task));
+  }
   bool allowed_size(int size) const;
 
   // Writes the derivative's bytes (or `range` of them) to `out`.
@@ -91,8 +99,14 @@ class AssetProcessor {
   storage::BlobStore& blobs_;
   ProcessingConfig config_;
   media::MediaWorker worker_;
+  // The checked name a variant is stored under.
+  std::string variant_name_of(const media::RenderSpec& spec) const;
+
   std::atomic<int> rendering_{0};
   RenderFlights flights_;
+  // Renders at once plus requests sharing them; last: drained first (every queued render is
+  // answered) while the rest still exists.
+  WorkerPool render_threads_;
 };
 
 // "image", "video" or "vector" for an accepted content type; empty for anything else.

@@ -7,7 +7,9 @@
 #include "assets/signed_request.h"
 #include "auth/request_auth.h"
 #include "core/error.h"
+#include "core/log.h"
 #include "http/etag.h"
+#include "http/middleware.h"
 
 namespace od::assets {
 namespace {
@@ -28,9 +30,20 @@ media::Format pick_format(const Request& req, const std::vector<media::Format>& 
   return *format;
 }
 
+// What serving a derivative needs of its request, copied so a render thread may answer it.
+struct Conditions {
+  std::optional<std::string> if_none_match;
+  std::optional<std::string> range;
+  std::string request_id;
+
+  static Conditions of(const Request& req) {
+    return {req.header("If-None-Match"), req.header("Range"), req.context.request_id};
+  }
+};
+
 // The derivative's bytes with the headers of immutable content: strong ETag, Range, caching.
-Response serve(AssetProcessor& processor, AssetsService& service, Request& req, const Asset& asset,
-               const Variant& variant) {
+Response serve(AssetProcessor& processor, AssetsService& service, const Conditions& req,
+               const Asset& asset, const Variant& variant) {
   Response response;
   std::string etag = "\"" + variant.sha256 + "\"";
   response.headers.set("ETag", etag);
@@ -40,19 +53,18 @@ Response serve(AssetProcessor& processor, AssetsService& service, Request& req, 
                                             ? "public, max-age=31536000, immutable"
                                             : "private, no-cache, no-transform");
   response.headers.set("Content-Security-Policy", "default-src 'none'; sandbox");
-  auto if_none_match = req.header("If-None-Match");
-  if (if_none_match && http::etag_matches(*if_none_match, etag)) {
+  if (req.if_none_match && http::etag_matches(*req.if_none_match, etag)) {
     response.status = 304;
     return response;
   }
   auto size = static_cast<uint64_t>(variant.size);
-  RangeRequest range = parse_range(req.header("Range"), size);
+  RangeRequest range = parse_range(req.range, size);
   if (range.kind == RangeRequest::Kind::Unsatisfiable) {
     Response refused = Response::json(416, {{"error",
                                              {{"code", "range_not_satisfiable"},
                                               {"message", "The range is outside the content."},
                                               {"details", {{"size", variant.size}}}}},
-                                            {"requestId", req.context.request_id}});
+                                            {"requestId", req.request_id}});
     refused.headers.set("Content-Range", "bytes */" + std::to_string(size));
     return refused;
   }
@@ -69,6 +81,28 @@ Response serve(AssetProcessor& processor, AssetsService& service, Request& req, 
   response.body = std::move(out).str();
   response.headers.set("Content-Type", variant.content_type);
   return response;
+}
+
+// Renders (or finds, when another request rendered it meanwhile) and serves a variant, on a
+// render thread: failures become the error envelope the request would have had.
+Response rendered(AssetProcessor& processor, AssetsService& service, const Conditions& conditions,
+                  const Asset& asset, const media::RenderSpec& spec) {
+  try {
+    bool generated = false;
+    Variant variant = processor.variant(asset, spec, &generated);
+    Response response = serve(processor, service, conditions, asset, variant);
+    response.headers.set("X-Variant-Cache", generated ? "miss" : "hit");
+    return response;
+  } catch (const ApiError& e) {
+    Response response =
+        http::error_response(e.status(), e.code(), e.what(), conditions.request_id, e.details());
+    if (e.retry_after() > 0) response.headers.set("Retry-After", std::to_string(e.retry_after()));
+    return response;
+  } catch (const std::exception& e) {
+    log::error("variant render failed", {{"error", e.what()}, {"asset", asset.id}});
+    return http::error_response(500, "internal_error", "Something went wrong on our side.",
+                                conditions.request_id);
+  }
 }
 
 int parse_size(const std::string& text) {
@@ -95,12 +129,24 @@ http::Handler variant_content_handler(AssetsService& service, AssetProcessor& pr
     if (!fit) throw validation_error("fit must be fit, fill or crop.", {{"field", "fit"}});
     media::Format format =
         pick_format(req, {media::Format::Webp, media::Format::Jpeg, media::Format::Png});
-    bool generated = false;
-    Variant variant = processor.variant(asset, {box->first, box->second, *fit, format}, &generated);
-    Response response = serve(processor, service, req, asset, variant);
+    media::RenderSpec spec{box->first, box->second, *fit, format};
     // Says whether this request rendered the variant or found it stored (monitoring, tests).
-    response.headers.set("X-Variant-Cache", generated ? "miss" : "hit");
-    return response;
+    if (auto stored = processor.stored_variant(asset, spec)) {
+      Response response = serve(processor, service, Conditions::of(req), asset, *stored);
+      response.headers.set("X-Variant-Cache", "hit");
+      return response;
+    }
+    // Rendered on the processor's render threads: this request thread is free meanwhile, and
+    // the server sends the answer when the render is done.
+    auto deferred = http::make_deferred();
+    bool queued = processor.submit_render(
+        [&service, &processor, deferred, asset, spec, conditions = Conditions::of(req)] {
+          deferred->complete(rendered(processor, service, conditions, asset, spec));
+        });
+    if (!queued) throw unavailable("Too many variants are waiting to be rendered; try again.", 2);
+    Response later;
+    later.deferred = std::move(deferred);
+    return later;
   };
 }
 
@@ -125,7 +171,7 @@ void register_variant_routes(http::Router& router, AssetsService& service,
                          "This asset has no thumbnails (vector images are served as "
                          "they are).");
         }
-        return serve(processor, service, req, asset, *variant);
+        return serve(processor, service, Conditions::of(req), asset, *variant);
       });
 }
 
