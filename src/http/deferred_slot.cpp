@@ -30,6 +30,11 @@ void DeferredSlot::set_wakeup(std::function<void()> wakeup) {
   wakeup();
 }
 
+void DeferredSlot::forget_wakeup() {
+  std::lock_guard lock(mutex_);
+  wakeup_ = nullptr;
+}
+
 std::optional<Response> DeferredSlot::take() {
   std::lock_guard lock(mutex_);
   std::optional<Response> out = std::move(response_);

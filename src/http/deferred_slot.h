@@ -20,6 +20,9 @@ class DeferredSlot : public DeferredResponse {
   void set_wakeup(std::function<void()> wakeup);
   // The completed response, once; nullopt while it is still awaited.
   std::optional<Response> take();
+  // Drops the wake-up without running it: the waiting connection is gone (its coroutine ended or
+  // was destroyed with the server), so a late complete() must not touch the server's executor.
+  void forget_wakeup();
 
  private:
   std::mutex mutex_;

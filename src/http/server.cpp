@@ -752,6 +752,12 @@ class Server::Impl {
     auto slot = std::static_pointer_cast<DeferredSlot>(placeholder.deferred);
     auto wake = std::make_shared<asio::steady_timer>(conn.executor, Clock::time_point::max());
     slot->set_wakeup([wake] { asio::post(wake->get_executor(), [wake] { wake->cancel(); }); });
+    // However this frame ends (answered, or destroyed with the server while the answer is still
+    // being made on another thread), the slot stops pointing at this connection's executor.
+    struct ForgetWakeup {
+      std::shared_ptr<DeferredSlot> slot;
+      ~ForgetWakeup() { slot->forget_wakeup(); }
+    } forget{slot};
     ++gauges_->deferred;
     beast::error_code ec;
     std::optional<Response> answer;
