@@ -140,13 +140,20 @@ bool PlainWebSocket::consume(std::string_view bytes) {
 }
 
 void PlainWebSocket::queue_control(std::string frame, bool is_close) {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   if (is_close) {
     if (closing_) return;  // ours is queued or sent already
     closing_ = true;
     close_frame_ = std::move(frame);
   } else {
     if (closing_) return;
+    // Pongs owed to a peer that pings without reading count against the same bound as messages:
+    // past it the peer is dropped, not buffered for without end.
+    if (outbox_.size() >= options_.max_queued_messages) {
+      lock.unlock();
+      abort();
+      return;
+    }
     outbox_.push_back({std::move(frame), {}});
   }
   schedule_write();

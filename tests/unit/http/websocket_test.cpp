@@ -197,6 +197,34 @@ TEST_F(WebSocketTest, AnswersTheRfcSampleKeyAndPings) {
   EXPECT_EQ(pong, "are you there");
 }
 
+// A peer that sends pings and never reads the pongs must not make the server buffer them without
+// end: past the send bound it is dropped, like a peer that does not read its messages.
+TEST_F(WebSocketTest, APeerThatPingsWithoutReadingIsDroppedNotBuffered) {
+  start();
+  testing::TestClient raw(port_);
+  int small = 4096;
+  ::setsockopt(raw.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  timeval tv{10, 0};
+  ::setsockopt(raw.fd(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  raw.send(
+      "GET /ws/s?token=t1 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+  ASSERT_EQ(raw.read_response(true).status, 101);
+  // A masked ping with the largest control payload (125 bytes); the mask is zero, so the payload
+  // goes as it is.
+  std::string ping = {static_cast<char>(0x89), static_cast<char>(0x80 | 125), 0, 0, 0, 0};
+  ping.append(125, 'p');
+  std::string burst;
+  for (int i = 0; i < 512; ++i) burst += ping;
+  bool dropped = false;
+  // Up to ~67 MB of pings (half a million pongs owed); the bound of 64 queued frames is reached
+  // once the kernel's buffers between us (a few MB) are full.
+  for (int i = 0; i < 1000 && !dropped; ++i) {
+    dropped = ::send(raw.fd(), burst.data(), burst.size(), MSG_NOSIGNAL) < 0;
+  }
+  EXPECT_TRUE(dropped) << "the server kept queueing pongs for a peer that never reads them";
+}
+
 TEST_F(WebSocketTest, OversizedMessageClosesWith1009) {
   start();
   Client client(port_);
