@@ -26,6 +26,8 @@ class JobStoreTest : public od::testing::DatabaseTest {
       db().execute("INSERT INTO users (id, email, created_at, updated_at) VALUES ($1, $2, 0, 0)",
                    {user, std::string(user) + "@example.com"});
     }
+    // Made here, not on first use: the concurrent tests call store() from several threads at once.
+    store_ = std::make_unique<JobStore>(db());
   }
 
   Job make_job(const std::string& owner = "u1", nlohmann::json input = {{"n", 1}},
@@ -46,10 +48,7 @@ class JobStoreTest : public od::testing::DatabaseTest {
     return job;
   }
 
-  JobStore& store() {
-    if (!store_) store_ = std::make_unique<JobStore>(db());
-    return *store_;
-  }
+  JobStore& store() { return *store_; }
 
   const std::vector<std::string> kTypes = {"noop"};
 
