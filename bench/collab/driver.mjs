@@ -103,13 +103,15 @@ class Client {
     }
   }
 
-  sendMarker(marker) {
+  // Sends the marker's insertion, or with `whole` the whole document with the marker in it.
+  sendMarker(marker, whole = false) {
     const text = this.doc.getText('t');
     let update = null;
     const capture = (u) => { update = u; };
     this.doc.on('update', capture);
     text.insert(text.length, `~${marker}~`);
     this.doc.off('update', capture);
+    if (whole) update = Y.encodeStateAsUpdate(this.doc);
     this.ws.send(syncMessage(this, kSyncUpdate, update));
   }
 }
@@ -145,9 +147,43 @@ async function connectAll({ rooms: list, clientsPerRoom, protocol, concurrency }
   return { connected: clients.length - failures, failures, firstError };
 }
 
+// A design document of `nodes` canvas nodes (a Y.Map of Y.Maps, as canvas bindings keep them)
+// and a code file typed and edited in `nodes` bursts (a Y.Text whose edit history leaves many
+// items), so an idle room holds what a small real project holds, not one marker.
+function writeDocument(doc, nodes, salt) {
+  let state = salt * 2654435761 % 4294967296 || 1;
+  const random = (n) => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state % n;
+  };
+  const words = ['div', 'flex', 'gap', 'padding', 'color', 'return', 'const', 'props', 'title'];
+  doc.transact(() => {
+    const canvas = doc.getMap('nodes');
+    for (let i = 0; i < nodes; i++) {
+      const node = new Y.Map();
+      canvas.set(`node-${salt}-${i}`, node);
+      node.set('type', ['frame', 'text', 'rectangle', 'image'][random(4)]);
+      node.set('name', `${words[random(words.length)]} ${i}`);
+      for (const key of ['x', 'y', 'width', 'height']) node.set(key, random(1280));
+      node.set('fill', `#${random(0xffffff).toString(16).padStart(6, '0')}`);
+      node.set('parent', i ? `node-${salt}-${random(i)}` : null);
+    }
+  });
+  const code = doc.getText('code');
+  for (let i = 0; i < nodes; i++) {
+    const at = random(code.length + 1);
+    if (code.length > 40 && random(4) === 0) code.delete(at - (at > 8 ? 8 : 0), 8);
+    else code.insert(at, `${words[random(words.length)]} ${words[random(words.length)]};\n`);
+  }
+}
+
 // One update per room so every room holds a document, awaited until delivered everywhere.
-async function seedAll() {
-  for (const room of rooms) sendFrom(room);
+async function seedAll({ docNodes = 0 }) {
+  for (const [k, room] of rooms.entries()) {
+    const sender = room.clients[0];
+    if (docNodes && sender?.doc) writeDocument(sender.doc, docNodes, k + 1);
+    sendFrom(room, docNodes > 0);
+  }
   const deadline = Date.now() + 60000;
   while (sent.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   const unseeded = sent.size;
@@ -156,12 +192,12 @@ async function seedAll() {
   return { unseeded };
 }
 
-function sendFrom(room) {
+function sendFrom(room, whole = false) {
   const sender = room.clients[0];
   if (!sender || sender.closed || !sender.ws || sender.ws.readyState !== WebSocket.OPEN) return;
   const marker = (seq++).toString(36).padStart(12, '0');
   sent.set(marker, { at: now(), awaiting: room.clients.length - 1 });
-  sender.sendMarker(marker);
+  sender.sendMarker(marker, whole);
 }
 
 // Sends `rate` updates per second spread over the rooms, round robin, for `seconds`.
@@ -199,7 +235,7 @@ async function runLoad({ rate, seconds }) {
 process.on('message', async (message) => {
   try {
     if (message.cmd === 'connect') process.send({ cmd: 'connected', ...(await connectAll(message)) });
-    else if (message.cmd === 'seed') process.send({ cmd: 'seeded', ...(await seedAll()) });
+    else if (message.cmd === 'seed') process.send({ cmd: 'seeded', ...(await seedAll(message)) });
     else if (message.cmd === 'load') process.send({ cmd: 'loaded', ...(await runLoad(message)) });
     else if (message.cmd === 'close') {
       for (const client of clients) client.ws?.terminate();

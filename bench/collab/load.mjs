@@ -7,6 +7,10 @@
 //   node bench/collab/load.mjs [--server opendesign|y-websocket|hocuspocus|all] [--rooms 1000]
 //        [--clients 2] [--rate 1000] [--seconds 20] [--binary build/opendesign] [--drivers 2]
 //        [--instances 1] [--redis redis://127.0.0.1:6379] [--max-connections 10000]
+//        [--doc-nodes 0]
+//
+// --doc-nodes N seeds every room with a small project's document instead of one marker: N canvas
+// nodes (a Y.Map of Y.Maps) and a code Y.Text edited in N bursts (see driver.mjs).
 //
 // --instances 2 (opendesign only) starts two servers on one PostgreSQL database
 // (OD_TEST_POSTGRES_URL) sharing --redis; client k of every room connects to instance k % 2, so
@@ -28,7 +32,7 @@ const root = resolve(here, '../..');
 function parseArgs(argv) {
   const args = { server: 'all', rooms: 1000, clients: 2, rate: 1000, seconds: 20,
                  binary: join(root, 'build/opendesign'), drivers: 2, concurrency: 128,
-                 instances: 1, redis: '', 'max-connections': 10000 };
+                 instances: 1, redis: '', 'max-connections': 10000, 'doc-nodes': 0 };
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i].replace(/^--/, '');
     if (!(key in args)) throw new Error(`unknown option ${argv[i]}`);
@@ -184,7 +188,7 @@ async function run(kind, args) {
       concurrency: Math.ceil(args.concurrency / args.drivers) }), 'connected');
     const connectSeconds = (Date.now() - started) / 1000;
     const failures = connected.reduce((s, m) => s + m.failures, 0);
-    const seeded = await ask(drivers, { cmd: 'seed' }, 'seeded');
+    const seeded = await ask(drivers, { cmd: 'seed', docNodes: args['doc-nodes'] }, 'seeded');
     await new Promise((r) => setTimeout(r, 2000));  // a measurement choice: let allocations settle
     const open = memory(server.pids);
     const cpuBefore = cpuSeconds(server.pids);
