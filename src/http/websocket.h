@@ -35,7 +35,9 @@ struct WebSocketOptions {
   size_t max_message_bytes = 1 << 20;      // a larger message closes the socket with 1009
   size_t max_queued_messages = 1024;       // outgoing backlog; a client that falls further behind
                                            // is closed (1008) rather than buffered without end
-  std::chrono::seconds ping_interval{30};  // idle this long: ping; silent twice as long: closed
+  // Idle this long: ping; silent twice as long: closed. Milliseconds so tests can run the timeouts
+  // in a fraction of a second.
+  std::chrono::milliseconds ping_interval{30'000};
 };
 
 // The server's side of an open connection, handed to the session. Thread-safe: call from any
