@@ -32,9 +32,9 @@ constexpr std::uint16_t kTryAgain = 1013;  // server overloaded
 }  // namespace close_code
 
 struct WebSocketOptions {
-  size_t max_message_bytes = 1 << 20;      // a larger message closes the socket with 1009
-  size_t max_queued_messages = 1024;       // outgoing backlog; a client that falls further behind
-                                           // is closed (1008) rather than buffered without end
+  size_t max_message_bytes = 1 << 20;  // a larger message closes the socket with 1009
+  size_t max_queued_messages = 1024;   // outgoing backlog; a client that falls further behind
+                                       // is closed (1008) rather than buffered without end
   // Idle this long: ping; silent twice as long: closed. Milliseconds so tests can run the timeouts
   // in a fraction of a second.
   std::chrono::milliseconds ping_interval{30'000};
