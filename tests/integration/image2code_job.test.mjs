@@ -4,11 +4,14 @@
 // /api/v1/results/{id}. Assets that do not exist, belong to someone else, are not pictures or are
 // too large are refused at submit with nothing queued; a damaged picture fails only its job, and
 // so does a run past the time limit (image_timeout) or a child killed mid-run (engine_crashed):
-// neither is retried, neither leaves a process or a file behind, and the server carries on.
+// neither is retried, neither leaves a process or a file behind, and the server carries on. A
+// server killed mid-run takes its engine child with it, and a later run removes the files the
+// killed one left.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync }
+    from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, newUser, waitFor } from './harness.mjs';
@@ -251,6 +254,16 @@ function childrenOf(pid) {
   return children;
 }
 
+// Whether `pid` is a running process (a zombie has ended).
+function alive(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
 const engineChildren = (srv) =>
   childrenOf(srv.child.pid).filter((c) => c.argv.includes('image2code-child'));
 
@@ -326,4 +339,58 @@ test('an engine child killed mid-run fails its job with engine_crashed, leaving 
   assert.equal(next.status, 202, next.body);
   const done = await finished(next.json.jobId);
   assert.equal(done.status, 'done', JSON.stringify(done));
+});
+
+test('a server killed mid-run takes its engine child with it; a later run removes the files it ' +
+     'left', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'od-i2c-killed-'));
+  const first = await startServer({ dataDir });
+  let second;
+  try {
+    const owner = await newUser(first, 'i2ckilled');
+    const assetId = await upload(owner, longShot, 'image/png', first);
+    const res = await submit(owner, { assetId, target: 'canvas' }, { on: first });
+    assert.equal(res.status, 202, res.body);
+    const [child] = await waitFor('the engine child to start', () => {
+      const found = engineChildren(first);
+      return found.length > 0 ? found : null;
+    });
+    const [run] = workFiles(first);
+    await first.kill();
+
+    // Left alone, the orphan would finish the page (many seconds) and write its result; it is
+    // killed with its parent instead, so it ends without one.
+    await waitFor('the orphaned engine child to end', () => !alive(child.pid));
+    const runDir = join(dataDir, 'tmp', 'image2code', run);
+    assert.ok(existsSync(runDir), 'the killed server had no chance to clean up');
+    assert.equal(existsSync(join(runDir, 'out', 'result.json')), false,
+                 'the engine child outlived its server and finished the run');
+
+    // Older than any live run can be: the next run on this data directory removes it.
+    const dayAgo = new Date(Date.now() - 24 * 3600 * 1000);
+    utimesSync(runDir, dayAgo, dayAgo);
+    second = await startServer({ dataDir, database: first.database });
+    const smallId = await upload(owner, smallShot, 'image/png', second);
+    const next = await submit(owner, { assetId: smallId, target: 'canvas' }, { on: second });
+    assert.equal(next.status, 202, next.body);
+    const done = await finished(next.json.jobId, { on: second, who: owner });
+    assert.equal(done.status, 'done', JSON.stringify(done));
+    assert.deepEqual(workFiles(second), []);
+  } finally {
+    await first.kill();
+    await second?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('an engine child whose server is gone before it starts exits at once, writing nothing',
+     async () => {
+  const dir = mkdtempSync(join(work, 'orphan-'));
+  const input = join(dir, 'input');
+  writeFileSync(input, smallShot);
+  // Started by this test process, it is told its parent is pid 1: the server it expects is gone.
+  const run = spawnSync(process.env.OD_BINARY, ['image2code-child', '--input', input,
+                                                '--output-dir', dir, '--parent-pid', '1']);
+  assert.equal(run.status, 6, run.stderr.toString());
+  assert.deepEqual(readdirSync(dir), ['input']);
 });
