@@ -282,6 +282,25 @@ function assertFailedOnce(status, code) {
   assert.equal(status.maxAttempts, 3, JSON.stringify(status));
 }
 
+// The engine child of the job running on `srv`, once it has started.
+async function runningEngineChild(srv) {
+  const [child] = await waitFor('the engine child to start', () => {
+    const found = engineChildren(srv);
+    return found.length > 0 ? found : null;
+  });
+  return child;
+}
+
+// A small picture's job on `srv` succeeds, and leaves no file behind.
+async function assertNextJobSucceeds(srv, owner) {
+  const assetId = await upload(owner, smallShot, 'image/png', srv);
+  const res = await submit(owner, { assetId, target: 'canvas' }, { on: srv });
+  assert.equal(res.status, 202, res.body);
+  const done = await finished(res.json.jobId, { on: srv, who: owner });
+  assert.equal(done.status, 'done', JSON.stringify(done));
+  assert.deepEqual(workFiles(srv), []);
+}
+
 test('a run past the time limit fails with image_timeout, leaving no process or file; the next ' +
      'job succeeds', async () => {
   // The child's wall-clock and CPU limit both come from --media-timeout-seconds.
@@ -293,7 +312,7 @@ test('a run past the time limit fails with image_timeout, leaving no process or 
                              { on: limited, maxAttempts: 3 });
     assert.equal(res.status, 202, res.body);
     // The run is seen in progress first, so the limit stopped a child that did start.
-    await waitFor('the engine child to start', () => engineChildren(limited).length > 0);
+    await runningEngineChild(limited);
     const status = await finished(res.json.jobId, { on: limited, who: owner });
     assertFailedOnce(status, 'image_timeout');
     assert.deepEqual(engineChildren(limited), []);
@@ -301,12 +320,7 @@ test('a run past the time limit fails with image_timeout, leaving no process or 
 
     const health = await limited.api('GET', '/healthz');
     assert.equal(health.status, 200);
-    const smallId = await upload(owner, smallShot, 'image/png', limited);
-    const next = await submit(owner, { assetId: smallId, target: 'canvas' }, { on: limited });
-    assert.equal(next.status, 202, next.body);
-    const done = await finished(next.json.jobId, { on: limited, who: owner });
-    assert.equal(done.status, 'done', JSON.stringify(done));
-    assert.deepEqual(workFiles(limited), []);
+    await assertNextJobSucceeds(limited, owner);
   } finally {
     await limited.stop();
     limited.cleanup();
@@ -318,10 +332,7 @@ test('an engine child killed mid-run fails its job with engine_crashed, leaving 
   const assetId = await upload(user, longShot, 'image/png');
   const res = await submit(user, { assetId, target: 'canvas' }, { maxAttempts: 3 });
   assert.equal(res.status, 202, res.body);
-  const [child] = await waitFor('the engine child to start', () => {
-    const found = engineChildren(server);
-    return found.length > 0 ? found : null;
-  });
+  const child = await runningEngineChild(server);
   // The run's private directory exists while the child works in it.
   assert.equal(workFiles(server).length, 1, workFiles(server).join());
   process.kill(child.pid, 'SIGKILL');
@@ -334,11 +345,7 @@ test('an engine child killed mid-run fails its job with engine_crashed, leaving 
 
   const health = await server.api('GET', '/healthz');
   assert.equal(health.status, 200);
-  const smallId = await upload(user, smallShot, 'image/png');
-  const next = await submit(user, { assetId: smallId, target: 'canvas' });
-  assert.equal(next.status, 202, next.body);
-  const done = await finished(next.json.jobId);
-  assert.equal(done.status, 'done', JSON.stringify(done));
+  await assertNextJobSucceeds(server, user);
 });
 
 test('a server killed mid-run takes its engine child with it; a later run removes the files it ' +
@@ -351,10 +358,7 @@ test('a server killed mid-run takes its engine child with it; a later run remove
     const assetId = await upload(owner, longShot, 'image/png', first);
     const res = await submit(owner, { assetId, target: 'canvas' }, { on: first });
     assert.equal(res.status, 202, res.body);
-    const [child] = await waitFor('the engine child to start', () => {
-      const found = engineChildren(first);
-      return found.length > 0 ? found : null;
-    });
+    const child = await runningEngineChild(first);
     const [run] = workFiles(first);
     await first.kill();
 
@@ -370,12 +374,7 @@ test('a server killed mid-run takes its engine child with it; a later run remove
     const dayAgo = new Date(Date.now() - 24 * 3600 * 1000);
     utimesSync(runDir, dayAgo, dayAgo);
     second = await startServer({ dataDir, database: first.database });
-    const smallId = await upload(owner, smallShot, 'image/png', second);
-    const next = await submit(owner, { assetId: smallId, target: 'canvas' }, { on: second });
-    assert.equal(next.status, 202, next.body);
-    const done = await finished(next.json.jobId, { on: second, who: owner });
-    assert.equal(done.status, 'done', JSON.stringify(done));
-    assert.deepEqual(workFiles(second), []);
+    await assertNextJobSucceeds(second, owner);
   } finally {
     await first.kill();
     await second?.stop();

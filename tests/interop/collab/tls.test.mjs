@@ -11,6 +11,7 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebsocketProvider } from 'y-websocket';
+import { requestParts, responseParts } from '../../integration/harness.mjs';
 import { Y, WebSocket, eventually, setUp, startServer } from './helpers.mjs';
 
 const work = mkdtempSync(join(tmpdir(), 'od-collab-tls-'));
@@ -21,22 +22,12 @@ const providers = [];
 // Requests over HTTPS with the same shape as the harness's server.api, trusting only `ca`.
 function httpsApi(port) {
   return (method, path, opts = {}) => new Promise((resolve, reject) => {
-    const headers = { ...(opts.headers || {}) };
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    let body = opts.body;
-    if (opts.json !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(opts.json);
-    }
+    const { headers, body } = requestParts(opts);
     const req = https.request({ host: '127.0.0.1', port, method, path, headers, ca }, (res) => {
       const chunks = [];
       res.on('data', (chunk) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        let json;
-        try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
-        resolve({ status: res.statusCode, headers: res.headers, body: text, json });
-      });
+      res.on('end', () => resolve(responseParts(res.statusCode, res.headers,
+                                                Buffer.concat(chunks).toString())));
     });
     req.on('error', reject);
     req.end(body);
