@@ -3,9 +3,18 @@
 // or half a frame. With a short ping interval: a peer that answers pings stays connected and is
 // pinged once per interval of silence; a silent peer, and one that stalls inside a frame, is cut
 // after twice the interval, its session closed with 1006, its connection slot and its memory
-// (the connection object and the partial frame it held) released.
-#include <gtest/gtest.h>
+// (the connection object and the partial frame it held) released. The TLS path (Beast's stream,
+// websocket_stream.h) keeps the same contract, checked with Beast's own client.
+#include <utility>  // Boost 1.74's asio headers miss it
 
+#include <gtest/gtest.h>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <memory>
@@ -17,6 +26,7 @@
 #include "core/log.h"
 #include "http/server.h"
 #include "http/websocket.h"
+#include "self_signed_cert.h"
 #include "test_client.h"
 
 namespace od::http {
@@ -134,6 +144,53 @@ class RawPeer {
   std::string buffer_;
 };
 
+// Beast's client over TLS, trusting only the test's certificate. It reads (answering pings, as
+// Beast does while reading) only once answer_pings() is called; until then it is silent.
+class TlsPeer {
+ public:
+  TlsPeer(uint16_t port, const std::string& cert_file)
+      : tls_(boost::asio::ssl::context::tls_client), ws_(ioc_, tls_) {
+    namespace asio = boost::asio;
+    tls_.load_verify_file(cert_file);
+    ws_.next_layer().set_verify_mode(asio::ssl::verify_peer);
+    boost::beast::get_lowest_layer(ws_).connect(
+        asio::ip::tcp::endpoint(asio::ip::address_v4::loopback(), port));
+    ws_.next_layer().handshake(asio::ssl::stream_base::client);
+    ws_.handshake("127.0.0.1", "/ws");
+  }
+  ~TlsPeer() {
+    boost::asio::post(ioc_, [this] {
+      boost::system::error_code ignored;
+      boost::beast::get_lowest_layer(ws_).close(ignored);  // ends the pending read
+    });
+    if (reader_.joinable()) reader_.join();
+  }
+
+  void answer_pings() {
+    ws_.control_callback([this](boost::beast::websocket::frame_type kind, auto) {
+      if (kind == boost::beast::websocket::frame_type::ping) ++pings_;
+    });
+    read_next();
+    reader_ = std::thread([this] { ioc_.run(); });
+  }
+  int pings() const { return pings_; }
+
+ private:
+  void read_next() {
+    ws_.async_read(buffer_, [this](boost::system::error_code ec, size_t) {
+      buffer_.clear();
+      if (!ec) read_next();
+    });
+  }
+
+  boost::asio::io_context ioc_;
+  boost::asio::ssl::context tls_;
+  boost::beast::websocket::stream<boost::asio::ssl::stream<boost::asio::ip::tcp::socket>> ws_;
+  boost::beast::flat_buffer buffer_;
+  std::atomic<int> pings_ = 0;
+  std::thread reader_;
+};
+
 class WebSocketTimeoutsTest : public ::testing::Test {
  protected:
   WebSocketTimeoutsTest() {
@@ -153,15 +210,21 @@ class WebSocketTimeoutsTest : public ::testing::Test {
     if (server_) server_->stop();
     if (runner_.joinable()) runner_.join();
   }
-  void start(size_t max_connections = 100) {
+  void start(size_t max_connections = 100, bool tls = false) {
     ServerOptions options;
     options.host = "127.0.0.1";
     options.port = 0;
     options.max_connections = max_connections;
+    if (tls) {
+      options.tls_cert_file = cert_file();
+      options.tls_key_file = cert_dir_.path + "/key.pem";
+      testing::write_self_signed(options.tls_cert_file, options.tls_key_file);
+    }
     server_ = std::make_unique<Server>(options, router_, std::vector<Middleware>{});
     port_ = server_->listen();
     runner_ = std::thread([this] { server_->run(); });
   }
+  std::string cert_file() const { return cert_dir_.path + "/cert.pem"; }
   // The `n`th session's connection, watched weakly.
   std::weak_ptr<WebSocketConnection> connection(size_t n) {
     std::shared_future<std::weak_ptr<WebSocketConnection>> opened;
@@ -191,6 +254,7 @@ class WebSocketTimeoutsTest : public ::testing::Test {
     return true;
   }
 
+  testing::TempDir cert_dir_;
   Router router_;
   std::unique_ptr<Server> server_;
   std::thread runner_;
@@ -204,8 +268,10 @@ class WebSocketTimeoutsTest : public ::testing::Test {
 TEST_F(WebSocketTimeoutsTest, APeerThatAnswersPingsStaysConnectedAndIsPingedEachInterval) {
   start();
   RawPeer peer(port_);
-  ASSERT_TRUE(peer.upgrade());
+  // The server starts its clock when it has written the 101, perhaps before we read it: the
+  // lower bounds below are measured from before our request.
   auto last_heard = Clock::now();  // the server heard us no earlier than this
+  ASSERT_TRUE(peer.upgrade());
   constexpr int kPings = 6;
   for (int i = 0; i < kPings; ++i) {
     auto frame = peer.next_frame();
@@ -230,8 +296,8 @@ TEST_F(WebSocketTimeoutsTest, APeerThatAnswersPingsStaysConnectedAndIsPingedEach
 TEST_F(WebSocketTimeoutsTest, ASilentPeerIsDroppedAfterTwiceTheIntervalAndFreesItsSlot) {
   start(/*max_connections=*/1);
   RawPeer silent(port_);
+  const auto opened = Clock::now();  // before the request (see the test above)
   ASSERT_TRUE(silent.upgrade());
-  const auto opened = Clock::now();
   auto watched = connection(0);
 
   // At the limit: a second connection is refused while the silent one holds the only slot.
@@ -276,6 +342,29 @@ TEST_F(WebSocketTimeoutsTest, APeerStalledInsideAFrameIsDroppedByTheSameTimeout)
   EXPECT_TRUE(eventually([&] { return watched.expired(); }))
       << "the connection, and the partial frame it holds, live on";
   EXPECT_TRUE(eventually([&] { return server_->stats().open_connections == 0; }));
+}
+
+TEST_F(WebSocketTimeoutsTest, OverTlsAPeerThatAnswersPingsStaysPastTheIdleTimeout) {
+  start(100, /*tls=*/true);
+  TlsPeer peer(port_, cert_file());
+  peer.answer_pings();
+  // Four pings: four intervals, twice the idle timeout, answered by Beast's client as it reads.
+  EXPECT_TRUE(eventually([&] { return peer.pings() >= 4; })) << peer.pings() << " pings";
+  EXPECT_EQ(closed(0).wait_for(0s), std::future_status::timeout);
+  EXPECT_EQ(server_->stats().open_connections, 1u);
+}
+
+TEST_F(WebSocketTimeoutsTest, OverTlsASilentPeerIsDroppedAfterTwiceTheIntervalAndFreesItsSlot) {
+  start(100, /*tls=*/true);
+  const auto began = Clock::now();  // before the connection: the idle time starts later
+  TlsPeer silent(port_, cert_file());
+  auto watched = connection(0);
+  ASSERT_EQ(closed(0).wait_for(kDeadline), std::future_status::ready);
+  EXPECT_GE(Clock::now() - began, 2 * kInterval);
+  EXPECT_EQ(closed(0).get(), close_code::kAbnormal);
+  EXPECT_TRUE(eventually([&] { return server_->stats().open_connections == 0; }))
+      << server_->stats().open_connections << " connections still counted";
+  EXPECT_TRUE(eventually([&] { return watched.expired(); })) << "the connection object lives on";
 }
 
 }  // namespace
