@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -78,6 +79,23 @@ class RunDir {
  private:
   fs::path path_;
 };
+
+// Removes the run directories under `parent` last changed longer than `age` ago. A run that
+// ended with its server (killed, power cut) leaves its directory, a user's picture in it, behind;
+// no live run is that old, even one of another process sharing the data directory.
+void remove_stale_runs(const fs::path& parent, fs::file_time_type::duration age) {
+  const auto cutoff = fs::file_time_type::clock::now() - age;
+  std::vector<fs::path> stale;
+  std::error_code ec;
+  for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code time_ec;
+    auto changed = fs::last_write_time(it->path(), time_ec);
+    if (it->path().filename().string().starts_with("i2c-") && !time_ec && changed < cutoff) {
+      stale.push_back(it->path());
+    }
+  }
+  for (const auto& path : stale) fs::remove_all(path, ec);  // best effort: the next run retries
+}
 
 // Turns the child's "stage <name> <done>/<total>" lines, read from its log as they appear, into
 // one progress event each.
@@ -218,6 +236,8 @@ nlohmann::json Image2CodeHandler::run(jobs::JobContext& context) {
   // Again at run time: the asset may have been deleted or unshared since the submit.
   assets::Asset asset = readable_picture(job->owner_id, request.asset_id);
 
+  // Twice the longest child run, and time to store a result: older directories are abandoned.
+  remove_stale_runs(config_.temp_dir, 2 * config_.wall + std::chrono::minutes(10));
   RunDir dir(config_.temp_dir);
   fs::path input = dir.path() / "input", out = dir.path() / "out", log = dir.path() / "log.txt";
   {
@@ -232,7 +252,8 @@ nlohmann::json Image2CodeHandler::run(jobs::JobContext& context) {
                                    "--input",          input.string(),
                                    "--output-dir",     out.string(),
                                    "--memory-mb",      std::to_string(config_.memory_mb),
-                                   "--cpu-seconds",    std::to_string(config_.cpu_seconds)};
+                                   "--cpu-seconds",    std::to_string(config_.cpu_seconds),
+                                   "--parent-pid",     std::to_string(::getpid())};
   media::ChildExit exit = media::run_bounded(argv, config_.wall, log.string(), [&stages, &context] {
     stages.poll();
     return !context.cancelled();

@@ -32,10 +32,12 @@ constexpr std::uint16_t kTryAgain = 1013;  // server overloaded
 }  // namespace close_code
 
 struct WebSocketOptions {
-  size_t max_message_bytes = 1 << 20;      // a larger message closes the socket with 1009
-  size_t max_queued_messages = 1024;       // outgoing backlog; a client that falls further behind
-                                           // is closed (1008) rather than buffered without end
-  std::chrono::seconds ping_interval{30};  // idle this long: ping; silent twice as long: closed
+  size_t max_message_bytes = 1 << 20;  // a larger message closes the socket with 1009
+  size_t max_queued_messages = 1024;   // outgoing backlog; a client that falls further behind
+                                       // is closed (1008) rather than buffered without end
+  // Idle this long: ping; silent twice as long: closed. Milliseconds so tests can run the timeouts
+  // in a fraction of a second.
+  std::chrono::milliseconds ping_interval{30'000};
 };
 
 // The server's side of an open connection, handed to the session. Thread-safe: call from any

@@ -81,6 +81,13 @@ export async function startServer(options = {}) {
 // One HTTP request. opts: { token, json, body, headers }. Resolves to { status, headers, body,
 // json } where json is the parsed body when it is JSON.
 export async function request(base, method, path, opts = {}) {
+  const { headers, body } = requestParts(opts);
+  const res = await fetch(base + path, { method, headers, body });
+  return responseParts(res.status, res.headers, await res.text());
+}
+
+// The headers and body `request` sends for `opts` (also for clients other than fetch).
+export function requestParts(opts = {}) {
   const headers = { ...(opts.headers || {}) };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body = opts.body;
@@ -88,11 +95,14 @@ export async function request(base, method, path, opts = {}) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(opts.json);
   }
-  const res = await fetch(base + path, { method, headers, body });
-  const text = await res.text();
+  return { headers, body };
+}
+
+// What `request` resolves to, from a response's status, headers and text.
+export function responseParts(status, headers, text) {
   let json;
   try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
-  return { status: res.status, headers: res.headers, body: text, json };
+  return { status, headers, body: text, json };
 }
 
 let counter = 0;

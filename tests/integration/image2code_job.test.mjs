@@ -2,11 +2,16 @@
 // uploaded as an asset, the job turns it into a canvas document, picture crops and code, with one
 // progress event per engine stage on its event stream, and the files come back through
 // /api/v1/results/{id}. Assets that do not exist, belong to someone else, are not pictures or are
-// too large are refused at submit with nothing queued; a damaged picture fails only its job.
+// too large are refused at submit with nothing queued; a damaged picture fails only its job, and
+// so does a run past the time limit (image_timeout) or a child killed mid-run (engine_crashed):
+// neither is retried, neither leaves a process or a file behind, and the server carries on. A
+// server killed mid-run takes its engine child with it, and a later run removes the files the
+// killed one left.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync }
+    from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, newUser, waitFor } from './harness.mjs';
@@ -26,7 +31,18 @@ const page = `<!doctype html><html><body style="margin:0;font-family:sans-serif;
   display:flex;align-items:center;justify-content:center;font-size:18px">Get started</div>
 <div style="height:120px"></div></body></html>`;
 
-let server, user, stranger, screenshot;
+// A long page of coloured text lines, 1280 px wide and near the engine's 16384 px height bound:
+// the engine needs many seconds of CPU for it (about 11 s on the development machine), so a 2 s
+// limit stops it, and a test can find its child process while it runs.
+const longPage = `<!doctype html><html><body style="margin:0;font-family:sans-serif;background:#fff">
+${Array.from({ length: 600 }, (_, i) => `<p style="margin:8px 40px;font-size:16px;color:#${
+  ((i * 2654435761) >>> 8 & 0x7f7f7f).toString(16).padStart(6, '0')}">Line ${i}: the quick brown fox
+  jumps over the lazy dog, number ${i}</p>`).join('\n')}</body></html>`;
+// A word on a small canvas: the engine is done with it in a small fraction of a second.
+const smallPage = `<!doctype html><html><body style="margin:0;font-family:sans-serif;background:#fff">
+<p style="margin:20px;font-size:20px">Hello</p></body></html>`;
+
+let server, user, stranger, screenshot, longShot, smallShot;
 before(async () => {
   const browser = await openBrowser();
   try {
@@ -35,6 +51,13 @@ before(async () => {
     await tab.setViewportSize({ width: 1024, height: 600 });
     await tab.setContent(page);
     screenshot = await tab.screenshot({ fullPage: true });
+    await tab.setViewportSize({ width: 1280, height: 800 });
+    await tab.setContent(longPage);
+    longShot = await tab.screenshot({ fullPage: true,
+                                      clip: { x: 0, y: 0, width: 1280, height: 16000 } });
+    await tab.setViewportSize({ width: 240, height: 80 });
+    await tab.setContent(smallPage);
+    smallShot = await tab.screenshot();
   } finally {
     await browser.close();
   }
@@ -48,21 +71,21 @@ after(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-async function upload(who, bytes, type) {
-  const res = await server.api('POST', '/api/v1/assets',
+async function upload(who, bytes, type, on = server) {
+  const res = await on.api('POST', '/api/v1/assets',
                                { token: who.access, body: bytes, headers: { 'content-type': type } });
   assert.equal(res.status, 201, res.body);
   return res.json.id;
 }
 
-function submit(who, input) {
-  return server.api('POST', '/api/v1/ai/jobs', {
-    token: who.access, json: { type: 'image2code', maxAttempts: 1, dedupe: false, input } });
+function submit(who, input, { on = server, maxAttempts = 1 } = {}) {
+  return on.api('POST', '/api/v1/ai/jobs', {
+    token: who.access, json: { type: 'image2code', maxAttempts, dedupe: false, input } });
 }
 
-function finished(jobId) {
+function finished(jobId, { on = server, who = user } = {}) {
   return waitFor(`job ${jobId} to finish`, async () => {
-    const res = await server.api('GET', `/api/v1/ai/jobs/${jobId}`, { token: user.access });
+    const res = await on.api('GET', `/api/v1/ai/jobs/${jobId}`, { token: who.access });
     assert.equal(res.status, 200, res.body);
     return ['done', 'failed', 'canceled'].includes(res.json.status) ? res.json : null;
   }, 60000);
@@ -210,4 +233,163 @@ test('a truncated picture fails its job with invalid_image; the server carries o
   assert.equal(status.error.code, 'invalid_image');
   const health = await server.api('GET', '/healthz');
   assert.equal(health.status, 200);
+});
+
+// The live child processes of `pid`, from /proc: [{pid, argv}].
+function childrenOf(pid) {
+  const children = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name, which is in parentheses and may hold spaces: state, ppid.
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(ppid) !== pid || state === 'Z') continue;
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      children.push({ pid: Number(entry), argv });
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return children;
+}
+
+// Whether `pid` is a running process (a zombie has ended).
+function alive(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+const engineChildren = (srv) =>
+  childrenOf(srv.child.pid).filter((c) => c.argv.includes('image2code-child'));
+
+// What the job runs left in the server's image2code work directory.
+function workFiles(srv) {
+  const dir = join(srv.dataDir, 'tmp', 'image2code');
+  return existsSync(dir) ? readdirSync(dir) : [];
+}
+
+// A final job state that failed with `code` after one attempt of the three allowed: the job
+// system retries only 5xx failures, and these are 422s (the picture, not the machine).
+function assertFailedOnce(status, code) {
+  assert.equal(status.status, 'failed', JSON.stringify(status));
+  assert.equal(status.error.code, code, JSON.stringify(status));
+  assert.equal(status.attempts, 1, JSON.stringify(status));
+  assert.equal(status.maxAttempts, 3, JSON.stringify(status));
+}
+
+// The engine child of the job running on `srv`, once it has started.
+async function runningEngineChild(srv) {
+  const [child] = await waitFor('the engine child to start', () => {
+    const found = engineChildren(srv);
+    return found.length > 0 ? found : null;
+  });
+  return child;
+}
+
+// A small picture's job on `srv` succeeds, and leaves no file behind.
+async function assertNextJobSucceeds(srv, owner) {
+  const assetId = await upload(owner, smallShot, 'image/png', srv);
+  const res = await submit(owner, { assetId, target: 'canvas' }, { on: srv });
+  assert.equal(res.status, 202, res.body);
+  const done = await finished(res.json.jobId, { on: srv, who: owner });
+  assert.equal(done.status, 'done', JSON.stringify(done));
+  assert.deepEqual(workFiles(srv), []);
+}
+
+test('a run past the time limit fails with image_timeout, leaving no process or file; the next ' +
+     'job succeeds', async () => {
+  // The child's wall-clock and CPU limit both come from --media-timeout-seconds.
+  const limited = await startServer({ args: ['--media-timeout-seconds', '2'] });
+  try {
+    const owner = await newUser(limited, 'i2ctimeout');
+    const longId = await upload(owner, longShot, 'image/png', limited);
+    const res = await submit(owner, { assetId: longId, target: 'canvas' },
+                             { on: limited, maxAttempts: 3 });
+    assert.equal(res.status, 202, res.body);
+    // The run is seen in progress first, so the limit stopped a child that did start.
+    await runningEngineChild(limited);
+    const status = await finished(res.json.jobId, { on: limited, who: owner });
+    assertFailedOnce(status, 'image_timeout');
+    assert.deepEqual(engineChildren(limited), []);
+    assert.deepEqual(workFiles(limited), []);
+
+    const health = await limited.api('GET', '/healthz');
+    assert.equal(health.status, 200);
+    await assertNextJobSucceeds(limited, owner);
+  } finally {
+    await limited.stop();
+    limited.cleanup();
+  }
+});
+
+test('an engine child killed mid-run fails its job with engine_crashed, leaving no file; the ' +
+     'server carries on', async () => {
+  const assetId = await upload(user, longShot, 'image/png');
+  const res = await submit(user, { assetId, target: 'canvas' }, { maxAttempts: 3 });
+  assert.equal(res.status, 202, res.body);
+  const child = await runningEngineChild(server);
+  // The run's private directory exists while the child works in it.
+  assert.equal(workFiles(server).length, 1, workFiles(server).join());
+  process.kill(child.pid, 'SIGKILL');
+
+  const status = await finished(res.json.jobId);
+  assertFailedOnce(status, 'engine_crashed');
+  assert.match(status.error.message, /killed by signal 9/);
+  assert.deepEqual(engineChildren(server), []);
+  assert.deepEqual(workFiles(server), [], 'the killed run left its directory behind');
+
+  const health = await server.api('GET', '/healthz');
+  assert.equal(health.status, 200);
+  await assertNextJobSucceeds(server, user);
+});
+
+test('a server killed mid-run takes its engine child with it; a later run removes the files it ' +
+     'left', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'od-i2c-killed-'));
+  const first = await startServer({ dataDir });
+  let second;
+  try {
+    const owner = await newUser(first, 'i2ckilled');
+    const assetId = await upload(owner, longShot, 'image/png', first);
+    const res = await submit(owner, { assetId, target: 'canvas' }, { on: first });
+    assert.equal(res.status, 202, res.body);
+    const child = await runningEngineChild(first);
+    const [run] = workFiles(first);
+    await first.kill();
+
+    // Left alone, the orphan would finish the page (many seconds) and write its result; it is
+    // killed with its parent instead, so it ends without one.
+    await waitFor('the orphaned engine child to end', () => !alive(child.pid));
+    const runDir = join(dataDir, 'tmp', 'image2code', run);
+    assert.ok(existsSync(runDir), 'the killed server had no chance to clean up');
+    assert.equal(existsSync(join(runDir, 'out', 'result.json')), false,
+                 'the engine child outlived its server and finished the run');
+
+    // Older than any live run can be: the next run on this data directory removes it.
+    const dayAgo = new Date(Date.now() - 24 * 3600 * 1000);
+    utimesSync(runDir, dayAgo, dayAgo);
+    second = await startServer({ dataDir, database: first.database });
+    await assertNextJobSucceeds(second, owner);
+  } finally {
+    await first.kill();
+    await second?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('an engine child whose server is gone before it starts exits at once, writing nothing',
+     async () => {
+  const dir = mkdtempSync(join(work, 'orphan-'));
+  const input = join(dir, 'input');
+  writeFileSync(input, smallShot);
+  // Started by this test process, it is told its parent is pid 1: the server it expects is gone.
+  const run = spawnSync(process.env.OD_BINARY, ['image2code-child', '--input', input,
+                                                '--output-dir', dir, '--parent-pid', '1']);
+  assert.equal(run.status, 6, run.stderr.toString());
+  assert.deepEqual(readdirSync(dir), ['input']);
 });
