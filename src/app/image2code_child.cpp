@@ -1,9 +1,5 @@
 #include "app/image2code_child.h"
 
-#include <signal.h>
-#include <sys/prctl.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -47,10 +43,7 @@ CLI::App* add_image2code_child_command(CLI::App& cli, Image2CodeChildArgs& args)
 }
 
 int run_image2code_child(const Image2CodeChildArgs& args) {
-  // The server thread that started this waits for it; should the server die instead, so does
-  // this run. A parent that died before this line is caught by the pid check.
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (args.parent_pid > 0 && ::getppid() != args.parent_pid) return 6;
+  if (!media::die_with_parent(args.parent_pid)) return 6;
   // Before the first byte of input: whatever the picture does, it does inside these bounds.
   media::limit_this_process(args.memory_mb, args.cpu_seconds);
   fs::path dir(args.output_dir);

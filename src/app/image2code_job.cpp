@@ -80,23 +80,6 @@ class RunDir {
   fs::path path_;
 };
 
-// Removes the run directories under `parent` last changed longer than `age` ago. A run that
-// ended with its server (killed, power cut) leaves its directory, a user's picture in it, behind;
-// no live run is that old, even one of another process sharing the data directory.
-void remove_stale_runs(const fs::path& parent, fs::file_time_type::duration age) {
-  const auto cutoff = fs::file_time_type::clock::now() - age;
-  std::vector<fs::path> stale;
-  std::error_code ec;
-  for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
-    std::error_code time_ec;
-    auto changed = fs::last_write_time(it->path(), time_ec);
-    if (it->path().filename().string().starts_with("i2c-") && !time_ec && changed < cutoff) {
-      stale.push_back(it->path());
-    }
-  }
-  for (const auto& path : stale) fs::remove_all(path, ec);  // best effort: the next run retries
-}
-
 // Turns the child's "stage <name> <done>/<total>" lines, read from its log as they appear, into
 // one progress event each.
 class StageFollower {
@@ -237,7 +220,7 @@ nlohmann::json Image2CodeHandler::run(jobs::JobContext& context) {
   assets::Asset asset = readable_picture(job->owner_id, request.asset_id);
 
   // Twice the longest child run, and time to store a result: older directories are abandoned.
-  remove_stale_runs(config_.temp_dir, 2 * config_.wall + std::chrono::minutes(10));
+  media::remove_stale_dirs(config_.temp_dir, "i2c-", 2 * config_.wall + std::chrono::minutes(10));
   RunDir dir(config_.temp_dir);
   fs::path input = dir.path() / "input", out = dir.path() / "out", log = dir.path() / "log.txt";
   {

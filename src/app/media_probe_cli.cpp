@@ -15,6 +15,7 @@ CLI::App* add_media_probe_command(CLI::App& cli, MediaProbeCli& o) {
   command->add_option("--max-pixels", o.args.max_pixels);
   command->add_option("--memory-mb", o.args.memory_mb);
   command->add_option("--cpu-seconds", o.args.cpu_seconds);
+  command->add_option("--parent-pid", o.args.parent_pid);
   command->add_option("--sizes", o.sizes);
   command->add_option("--render", o.render);
   command->add_option("--fit", o.fit);

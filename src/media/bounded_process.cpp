@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -105,6 +106,27 @@ ChildExit run_bounded(const std::vector<std::string>& argv, std::chrono::millise
   out.timed_out = waited == Wait::Deadline;
   out.stopped = waited == Wait::Stopped;
   return out;
+}
+
+bool die_with_parent(int parent_pid) {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  return parent_pid <= 0 || ::getppid() == parent_pid;
+}
+
+void remove_stale_dirs(const std::filesystem::path& parent, std::string_view prefix,
+                       std::filesystem::file_time_type::duration age) {
+  namespace fs = std::filesystem;
+  const auto cutoff = fs::file_time_type::clock::now() - age;
+  std::vector<fs::path> stale;
+  std::error_code ec;
+  for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code time_ec;
+    auto changed = fs::last_write_time(it->path(), time_ec);
+    if (it->path().filename().string().starts_with(prefix) && !time_ec && changed < cutoff) {
+      stale.push_back(it->path());
+    }
+  }
+  for (const auto& path : stale) fs::remove_all(path, ec);  // best effort: the next run retries
 }
 
 void limit_this_process(int memory_mb, int cpu_seconds) {

@@ -6,8 +6,10 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace od::media {
@@ -31,5 +33,17 @@ ChildExit run_bounded(const std::vector<std::string>& argv, std::chrono::millise
 // The child's side: caps its own address space and CPU time, and forbids core dumps and files
 // over 512 MiB. Call before reading any input.
 void limit_this_process(int memory_mb, int cpu_seconds);
+
+// The child's side: asks the kernel to kill this process when the server thread that started it
+// ends (PR_SET_PDEATHSIG), so a server killed mid-run leaves no child spending its budget on a
+// result nobody will read. False when `parent_pid` (> 0) is no longer the parent: the server died
+// before the child could ask, and the child should exit at once.
+bool die_with_parent(int parent_pid);
+
+// The server's side: removes the directories under `parent` whose names start with `prefix` and
+// that were last changed more than `age` ago. A run that ended with its server (killed, power cut)
+// leaves its work directory, a user's file in it, behind; choose `age` beyond any live run's.
+void remove_stale_dirs(const std::filesystem::path& parent, std::string_view prefix,
+                       std::filesystem::file_time_type::duration age);
 
 }  // namespace od::media

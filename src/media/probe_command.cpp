@@ -164,7 +164,9 @@ std::vector<std::string> probe_arguments(const ProbeArgs& args) {
                                   "--memory-mb",
                                   std::to_string(args.memory_mb),
                                   "--cpu-seconds",
-                                  std::to_string(args.cpu_seconds)};
+                                  std::to_string(args.cpu_seconds),
+                                  "--parent-pid",
+                                  std::to_string(args.parent_pid)};
   std::string sizes;
   for (int size : args.thumbnail_sizes) sizes += (sizes.empty() ? "" : ",") + std::to_string(size);
   if (!sizes.empty()) out.insert(out.end(), {"--sizes", sizes});
@@ -178,6 +180,7 @@ std::vector<std::string> probe_arguments(const ProbeArgs& args) {
 }
 
 int run_media_probe(const ProbeArgs& args) {
+  if (!die_with_parent(args.parent_pid)) return 6;
   // Limits first: nothing below is trusted to stay small on hostile input.
   limit_this_process(args.memory_mb, args.cpu_seconds);
   Output out(args.output_dir);

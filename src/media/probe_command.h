@@ -25,13 +25,15 @@ struct ProbeArgs {
   int64_t max_pixels = 100'000'000;
   int memory_mb = 1024;
   int cpu_seconds = 60;
+  int parent_pid = 0;  // > 0: exit at once unless this is still the parent (die_with_parent)
 };
 
 // The argument list after the executable (parsed back by add_probe_options in the CLI).
 std::vector<std::string> probe_arguments(const ProbeArgs& args);
 
 // The child's main: 0 on success, 3 when the file was refused (result.json says why), 4 when the
-// output could not be written.
+// output could not be written, 6 when the parent was gone before the run started. It dies with
+// the server thread that started it.
 int run_media_probe(const ProbeArgs& args);
 
 }  // namespace od::media

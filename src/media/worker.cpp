@@ -60,6 +60,8 @@ std::string self_executable() {
 
 ProbeOutcome MediaWorker::run(const fs::path& input, ProbeArgs args, const Tick& tick) const {
   ProbeOutcome outcome;
+  // Twice the longest child run and time to read its result: older directories are abandoned.
+  remove_stale_dirs(config_.temp_dir, "media-", 2 * config_.wall + std::chrono::minutes(10));
   outcome.dir = private_dir(config_.temp_dir);
   fs::path out_dir = outcome.dir / "out";
   fs::create_directory(out_dir);
@@ -70,6 +72,7 @@ ProbeOutcome MediaWorker::run(const fs::path& input, ProbeArgs args, const Tick&
   args.memory_mb = config_.memory_mb;
   args.cpu_seconds = config_.cpu_seconds;
   args.max_pixels = config_.max_pixels;
+  args.parent_pid = ::getpid();
 
   std::vector<std::string> argv = {config_.executable};
   for (auto& arg : probe_arguments(args)) argv.push_back(std::move(arg));

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -63,6 +64,35 @@ TEST_F(WorkerTest, ADescriptionIsOkAndItsDirectoryGoesWithTheOutcome) {
     EXPECT_TRUE(fs::exists(dir / "input"));  // the input was moved in
   }
   EXPECT_FALSE(fs::exists(dir));
+}
+
+TEST_F(WorkerTest, TheChildIsToldWhichProcessStartedIt) {
+  auto worker = worker_running(
+      R"(while [ $# -gt 0 ]; do shift; done
+PARENT=$(cat /proc/$$/cmdline | tr '\0' '\n' | grep -A1 -x -- --parent-pid | tail -1)
+echo "{\"kind\":\"image\",\"parent\":\"$PARENT\"}" > "$OUT/result.json")",
+      std::chrono::seconds(10));
+  ProbeOutcome outcome = run(worker);
+  ASSERT_TRUE(outcome.ok) << outcome.error_message;
+  EXPECT_EQ(outcome.result["parent"], std::to_string(::getpid()));
+}
+
+TEST_F(WorkerTest, WorkDirectoriesAKilledServerLeftBehindAreRemovedByTheNextRun) {
+  auto worker =
+      worker_running(R"(echo '{"kind":"image"}' > "$OUT/result.json")", std::chrono::seconds(10));
+  fs::path work(worker.config().temp_dir);
+  for (const char* name : {"media-abandoned", "media-recent", "other-abandoned"}) {
+    fs::create_directories(work / name);
+  }
+  // Older than twice the wall limit plus 10 minutes: no live run is that old.
+  auto hour_ago = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  fs::last_write_time(work / "media-abandoned", hour_ago);
+  fs::last_write_time(work / "other-abandoned", hour_ago);
+  ProbeOutcome outcome = run(worker);
+  ASSERT_TRUE(outcome.ok) << outcome.error_message;
+  EXPECT_FALSE(fs::exists(work / "media-abandoned"));
+  EXPECT_TRUE(fs::exists(work / "media-recent"));     // may belong to a run in progress
+  EXPECT_TRUE(fs::exists(work / "other-abandoned"));  // not a media run's
 }
 
 TEST_F(WorkerTest, ARefusalKeepsTheChildsCodeAndMessage) {
