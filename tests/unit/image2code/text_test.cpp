@@ -72,6 +72,24 @@ TEST(TextBlocks, LinesOfOneStyleMergeIntoAParagraphAndFarWordsSplit) {
   EXPECT_EQ(blocks[0].style.align, "left");
 }
 
+TEST(TextBlocks, CapitalsBecomeTitleCaseSetInUppercaseButAcronymsAndMixedCaseStay) {
+  cv::Mat img(300, 600, CV_8UC3, cv::Scalar(255, 255, 255));
+  std::vector<OcrLine> lines = {
+      line_of({word("FRESH", {10, 20, 60, 12}), word("COFFEE,", {75, 20, 70, 12}),
+               word("B2B", {150, 20, 30, 12})},
+              32),
+      line_of({word("Contact", {10, 100, 70, 12}), word("ME", {85, 100, 20, 12})}, 112),
+      line_of({word("FAQ", {10, 200, 40, 12})}, 212)};
+  auto blocks = build_text_blocks(img, lines);
+  ASSERT_EQ(blocks.size(), 3u);
+  EXPECT_EQ(blocks[0].text, "Fresh Coffee, B2B");
+  EXPECT_EQ(blocks[0].style.transform, "uppercase");
+  EXPECT_EQ(blocks[1].text, "Contact ME");
+  EXPECT_EQ(blocks[1].style.transform, "");
+  EXPECT_EQ(blocks[2].text, "FAQ");
+  EXPECT_EQ(blocks[2].style.transform, "");
+}
+
 TEST(Ocr, ReadsRenderedWordsWithTheirBoxes) {
   cv::Mat img(160, 700, CV_8UC3, cv::Scalar(255, 255, 255));
   cv::putText(img, "OPEN DESIGN", {20, 70}, cv::FONT_HERSHEY_DUPLEX, 2.0, cv::Scalar(0, 0, 0), 3,
