@@ -224,7 +224,7 @@ double estimate_stroke_width(const cv::Mat& bgr, const cv::Rect& box_in) {
   return perimeter ? 2.0 * area / perimeter : 0;
 }
 
-Rgb estimate_text_color(const cv::Mat& bgr, const cv::Rect& box_in) {
+Rgb estimate_text_color(const cv::Mat& bgr, const cv::Rect& box_in, int polarity) {
   cv::Rect box = box_in & cv::Rect(0, 0, bgr.cols, bgr.rows);
   if (box.empty()) return {};
   Rgb background = ring_median(bgr, box);
@@ -238,7 +238,8 @@ Rgb estimate_text_color(const cv::Mat& bgr, const cv::Rect& box_in) {
   for (int y = box.y; y < box.br().y; ++y) {
     for (int x = box.x; x < box.br().x; ++x) {
       Rgb c = rgb_at(bgr, x, y);
-      int d = color_distance(c, background);
+      double side = luminance(c) - luminance(background);
+      int d = polarity * side < 0 ? 0 : color_distance(c, background);
       farthest = std::max(farthest, d);
       samples.push_back({d, c});
     }
@@ -279,7 +280,7 @@ std::vector<Element> build_text_blocks(const cv::Mat& bgr, const std::vector<Ocr
       std::vector<int> r, g, b;
       for (const auto& w : s.words) {
         strokes.push_back(estimate_stroke_width(bgr, w.box));
-        Rgb c = estimate_text_color(bgr, w.box);
+        Rgb c = estimate_text_color(bgr, w.box, line.polarity);
         r.push_back(c.r);
         g.push_back(c.g);
         b.push_back(c.b);

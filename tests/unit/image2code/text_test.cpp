@@ -33,6 +33,17 @@ TEST(TextStyle, ColourComesFromTheStrokesNotTheAntiAliasing) {
   EXPECT_LE(color_distance(c, Rgb{200, 40, 40}), 12);
 }
 
+TEST(TextStyle, APolarityPicksTheTypeNotItsDarkShadow) {
+  cv::Mat img(80, 300, CV_8UC3, cv::Scalar(238, 221, 221));  // lavender
+  cv::putText(img, "Audio", {14, 58}, cv::FONT_HERSHEY_DUPLEX, 1.5, cv::Scalar(20, 20, 20), 9,
+              cv::LINE_AA);  // the shadow, wider than the type
+  cv::putText(img, "Audio", {12, 56}, cv::FONT_HERSHEY_DUPLEX, 1.5, cv::Scalar(255, 255, 255), 3,
+              cv::LINE_AA);
+  cv::Rect box(4, 12, 160, 60);
+  EXPECT_GT(color_distance(estimate_text_color(img, box), Rgb{255, 255, 255}), 100);
+  EXPECT_LE(color_distance(estimate_text_color(img, box, +1), Rgb{255, 255, 255}), 8);
+}
+
 TEST(TextStyle, StrokeWidthTellsBoldFromRegular) {
   cv::Mat thin(80, 300, CV_8UC3, cv::Scalar(255, 255, 255));
   cv::Mat bold = thin.clone();
