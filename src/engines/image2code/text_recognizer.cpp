@@ -265,22 +265,6 @@ std::vector<OcrLine> TextRecognizer::read_display_line(const cv::Mat& bgr, const
   return best;
 }
 
-std::vector<OcrLine> TextRecognizer::read_on_texture(const cv::Mat& bgr, const cv::Rect& box_in,
-                                                     int polarity) {
-  cv::Rect box = box_in & cv::Rect(0, 0, bgr.cols, bgr.rows);
-  if (box.width < 16 || box.height < 16) return {};
-  cv::Mat gray, ink;
-  cv::cvtColor(bgr(box), gray, cv::COLOR_BGR2GRAY);
-  // Strokes of type up to ~60 px high are under 12 px wide; the kernel is twice that.
-  cv::Mat kernel = cv::getStructuringElement(cv::MORPH_ELLIPSE, {25, 25});
-  cv::morphologyEx(gray, ink, polarity > 0 ? cv::MORPH_TOPHAT : cv::MORPH_BLACKHAT, kernel);
-  cv::Mat picture = dark_on_white(ink);
-  if (picture.empty()) return {};
-  std::vector<OcrLine> lines = read_scaled(picture, box, 1, tesseract::PSM_SPARSE_TEXT);
-  for (auto& l : lines) l.polarity = polarity;
-  return lines;
-}
-
 std::vector<OcrLine> recognize_text(const cv::Mat& bgr, const OcrOptions& options) {
   TextRecognizer recognizer(options);
   return recognizer.read_page(bgr);

@@ -58,10 +58,6 @@ class TextRecognizer {
   // height of the glyphs in `box`. Boxes come back in page coordinates.
   std::vector<OcrLine> read_display_line(const cv::Mat& bgr, const cv::Rect& box,
                                          const Rgb& background, int glyph_height);
-  // Type on a photograph in `box`: the strokes lighter (`polarity` +1) or darker (-1) than
-  // their neighbourhood (a morphological top-hat, which keeps thin strokes and drops the
-  // photo's broad shapes), read in sparse-text mode. Lines carry the polarity.
-  std::vector<OcrLine> read_on_texture(const cv::Mat& bgr, const cv::Rect& box, int polarity);
 
  private:
   struct Api;
