@@ -69,6 +69,7 @@ class Writer {
         json style = {{"fontFamily", options_.font_family}, {"fontSize", e.style.font_size},
                       {"fontWeight", e.style.weight},       {"lineHeight", e.style.line_height},
                       {"textAlign", e.style.align},         {"color", hex(e.style.color)}};
+        if (!e.style.transform.empty()) style["textTransform"] = e.style.transform;
         n["text"] = {{"characters", e.text}, {"style", style}};
         return n;
       }

@@ -8,6 +8,7 @@
 
 #include "engines/image2code/color.h"
 #include "engines/image2code/components.h"
+#include "engines/image2code/display_text.h"
 #include "engines/image2code/palette.h"
 
 namespace od::image2code {
@@ -167,6 +168,7 @@ Image2CodeResult image_to_canvas(std::string_view bytes, const Image2CodeOptions
   stages.done("regions");
 
   if (ocr) {
+    recall_display_text(regions, bgr, background.color, *ocr, lines);
     Element holder;
     holder.children = std::move(regions);
     std::vector<OcrLine> found;

@@ -37,6 +37,10 @@ struct TextStyleEstimate {
   Rgb color;
   double line_height = 0;  // px between baselines; 0 for one line
   std::string align = "left";
+  // "uppercase" when the picture shows capitals only and `text` holds them in title case: pages
+  // set such labels with text-transform, so the source text is likelier "Contact Me" than
+  // "CONTACT ME", and the render is the same either way.
+  std::string transform;
 };
 
 enum class ElementKind { kContainer, kGroup, kText, kImage, kDivider };

@@ -1,6 +1,7 @@
 #include "engines/image2code/text_blocks.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <opencv2/imgproc.hpp>
 
@@ -96,6 +97,42 @@ std::string align_of(const Paragraph& p) {
   return "left";
 }
 
+// Text shown in capitals only is, on web pages, mostly written in ordinary case and set in
+// capitals with text-transform (navigation, buttons, kickers, display headings); the source's
+// own case is unknowable, and title case is its likeliest form for such short labels. Returns
+// false (and leaves `text` alone) for mixed-case text and for one short word, likelier an
+// acronym ("CSS", "FAQ") written as such. Words holding digits ("B2B", "4K") keep their case.
+bool restore_case_of_capitals(std::string& text) {
+  int upper = 0, lower = 0, words = 0, longest = 0, run = 0;
+  for (unsigned char c : text) {
+    upper += std::isupper(c) != 0;
+    lower += std::islower(c) != 0;
+    if (std::isalpha(c)) {
+      words += run == 0;
+      longest = std::max(longest, ++run);
+    } else if (c == ' ' || c == '\n') {
+      run = 0;
+    }
+  }
+  if (lower > 0 || upper < 2 || (words == 1 && longest <= 3)) return false;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find_first_of(" \n", start);
+    if (end == std::string::npos) end = text.size();
+    bool digits = std::any_of(text.begin() + start, text.begin() + end,
+                              [](unsigned char c) { return std::isdigit(c); });
+    bool first = true;
+    for (size_t i = start; i < end && !digits; ++i) {
+      unsigned char c = text[i];
+      if (!std::isalpha(c)) continue;
+      if (!first) text[i] = static_cast<char>(std::tolower(c));
+      first = false;
+    }
+    start = end + 1;
+  }
+  return true;
+}
+
 Element to_element(const Paragraph& p, const FontMetrics& metrics) {
   Element e;
   e.kind = ElementKind::kText;
@@ -108,6 +145,7 @@ Element to_element(const Paragraph& p, const FontMetrics& metrics) {
     weights.push_back(l.weight);
   }
   e.line_count = static_cast<int>(p.lines.size());
+  if (restore_case_of_capitals(e.text)) e.style.transform = "uppercase";
   double size = std::max(6.0, std::round(median(sizes)));
   e.style.font_size = size;
   e.style.weight =
@@ -186,7 +224,7 @@ double estimate_stroke_width(const cv::Mat& bgr, const cv::Rect& box_in) {
   return perimeter ? 2.0 * area / perimeter : 0;
 }
 
-Rgb estimate_text_color(const cv::Mat& bgr, const cv::Rect& box_in) {
+Rgb estimate_text_color(const cv::Mat& bgr, const cv::Rect& box_in, int polarity) {
   cv::Rect box = box_in & cv::Rect(0, 0, bgr.cols, bgr.rows);
   if (box.empty()) return {};
   Rgb background = ring_median(bgr, box);
@@ -200,7 +238,8 @@ Rgb estimate_text_color(const cv::Mat& bgr, const cv::Rect& box_in) {
   for (int y = box.y; y < box.br().y; ++y) {
     for (int x = box.x; x < box.br().x; ++x) {
       Rgb c = rgb_at(bgr, x, y);
-      int d = color_distance(c, background);
+      double side = luminance(c) - luminance(background);
+      int d = polarity * side < 0 ? 0 : color_distance(c, background);
       farthest = std::max(farthest, d);
       samples.push_back({d, c});
     }
@@ -241,7 +280,7 @@ std::vector<Element> build_text_blocks(const cv::Mat& bgr, const std::vector<Ocr
       std::vector<int> r, g, b;
       for (const auto& w : s.words) {
         strokes.push_back(estimate_stroke_width(bgr, w.box));
-        Rgb c = estimate_text_color(bgr, w.box);
+        Rgb c = estimate_text_color(bgr, w.box, line.polarity);
         r.push_back(c.r);
         g.push_back(c.g);
         b.push_back(c.b);

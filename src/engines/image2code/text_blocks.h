@@ -30,8 +30,9 @@ double estimate_font_size(const std::vector<OcrWord>& words, const FontMetrics& 
 // Stroke width in px of the ink in `box` (mean 2 x area / perimeter of the text pixels).
 double estimate_stroke_width(const cv::Mat& bgr, const cv::Rect& box);
 
-// Colour of the text pixels in `box`: the pixels farthest from the surrounding colour.
-Rgb estimate_text_color(const cv::Mat& bgr, const cv::Rect& box);
+// Colour of the text pixels in `box`: the pixels farthest from the surrounding colour; with a
+// `polarity` (+1 lighter, -1 darker than the surroundings, OcrLine::polarity) only those.
+Rgb estimate_text_color(const cv::Mat& bgr, const cv::Rect& box, int polarity = 0);
 
 struct TextBlockOptions {
   FontMetrics metrics;

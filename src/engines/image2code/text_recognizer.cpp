@@ -4,9 +4,12 @@
 #include <tesseract/resultiterator.h>
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
+
+#include "engines/image2code/color.h"
 
 // Tesseract parallelises with OpenMP (num_threads clauses that omp_set_num_threads cannot
 // override); its spinning threads cost 4x the CPU time of one core for the same page. With no
@@ -158,42 +161,108 @@ std::vector<OcrLine> TextRecognizer::read_page(const cv::Mat& bgr) {
   return lines;
 }
 
+std::vector<OcrLine> TextRecognizer::read_scaled(cv::Mat gray, const cv::Rect& box, double scale,
+                                                 int psm) {
+  std::vector<OcrLine> lines;
+  if (scale != 1) {
+    cv::resize(gray, gray, cv::Size(), scale, scale, scale > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
+  }
+  // A margin of the background colour: Tesseract misses glyphs that touch the picture's edge.
+  constexpr int kMargin = 8;
+  cv::Scalar around = cv::mean(gray.row(0));
+  cv::copyMakeBorder(gray, gray, kMargin, kMargin, kMargin, kMargin, cv::BORDER_CONSTANT, around);
+  auto& api = *api_->tess;
+  api.SetPageSegMode(static_cast<tesseract::PageSegMode>(psm));
+  api.SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
+  read_lines(api, lines, options_);
+  offset_lines(lines, 0, {-kMargin, -kMargin});
+  if (scale != 1) {
+    auto back = [scale](cv::Rect r) {
+      int x0 = int(std::floor(r.x / scale)), y0 = int(std::floor(r.y / scale));
+      int x1 = int(std::ceil(r.br().x / scale)), y1 = int(std::ceil(r.br().y / scale));
+      return cv::Rect(x0, y0, x1 - x0, y1 - y0);
+    };
+    for (auto& line : lines) {
+      line.box = back(line.box);
+      line.baseline = int(std::lround(line.baseline / scale));
+      line.x_height = float(line.x_height / scale);
+      line.ascenders = float(line.ascenders / scale);
+      for (auto& w : line.words) w.box = back(w.box);
+    }
+  }
+  offset_lines(lines, 0, box.tl());
+  return lines;
+}
+
 std::vector<OcrLine> TextRecognizer::read_region(const cv::Mat& bgr, const cv::Rect& box_in,
                                                  bool dark_background) {
   cv::Rect box = box_in & cv::Rect(0, 0, bgr.cols, bgr.rows);
-  std::vector<OcrLine> lines;
-  if (box.width < 8 || box.height < 8) return lines;
-  auto& api = *api_->tess;
+  if (box.width < 8 || box.height < 8) return {};
   cv::Mat gray;
   cv::cvtColor(bgr(box), gray, cv::COLOR_BGR2GRAY);
   if (dark_background) gray = 255 - gray;
   // Tesseract reads glyphs a dozen pixels high poorly (a lone digit in a small box comes back
   // empty); twice the size it reads them.
-  int scale = box.height < 40 ? 2 : 1;
-  if (scale > 1) cv::resize(gray, gray, cv::Size(), scale, scale, cv::INTER_CUBIC);
-  // A margin of the background colour: Tesseract misses glyphs that touch the picture's edge.
-  constexpr int kMargin = 8;
-  cv::Scalar around = cv::mean(gray.row(0));
-  cv::copyMakeBorder(gray, gray, kMargin, kMargin, kMargin, kMargin, cv::BORDER_CONSTANT, around);
-  api.SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
-  api.SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
-  read_lines(api, lines, options_);
-  offset_lines(lines, 0, {-kMargin, -kMargin});
-  if (scale > 1) {
-    auto down = [scale](cv::Rect r) {
-      return cv::Rect(r.x / scale, r.y / scale, (r.width + scale - 1) / scale,
-                      (r.height + scale - 1) / scale);
-    };
-    for (auto& line : lines) {
-      line.box = down(line.box);
-      line.baseline /= scale;
-      line.x_height /= scale;
-      line.ascenders /= scale;
-      for (auto& w : line.words) w.box = down(w.box);
+  return read_scaled(gray, box, box.height < 40 ? 2 : 1, tesseract::PSM_SINGLE_BLOCK);
+}
+
+namespace {
+
+// Mean word confidence of a read, 0 for nothing read.
+float mean_confidence(const std::vector<OcrLine>& lines) {
+  float sum = 0;
+  int words = 0;
+  for (const auto& l : lines) {
+    for (const auto& w : l.words) {
+      sum += w.confidence;
+      ++words;
     }
   }
-  offset_lines(lines, 0, box.tl());
-  return lines;
+  return words ? sum / words : 0;
+}
+
+// `ink` (8-bit, larger = more ink) drawn dark on white, full contrast; empty when faint.
+cv::Mat dark_on_white(const cv::Mat& ink) {
+  double strongest = 0;
+  cv::minMaxLoc(ink, nullptr, &strongest);
+  if (strongest < 24) return {};
+  cv::Mat gray;
+  ink.convertTo(gray, CV_8U, -255.0 / strongest, 255);
+  return gray;
+}
+
+}  // namespace
+
+std::vector<OcrLine> TextRecognizer::read_display_line(const cv::Mat& bgr, const cv::Rect& box_in,
+                                                       const Rgb& background, int glyph_height) {
+  cv::Rect box = box_in & cv::Rect(0, 0, bgr.cols, bgr.rows);
+  if (box.width < 8 || box.height < 8 || glyph_height < 4) return {};
+  // Three pictures of the ink, each dark on white: distance from the background whichever way
+  // (any colour of type on any flat colour), and the pixels lighter or darker than it alone
+  // (white type with a dark shadow on a pale band reads only as the lighter pixels).
+  cv::Mat diff;
+  cv::absdiff(bgr(box), cv::Scalar(background.b, background.g, background.r), diff);
+  cv::Mat channels[3];
+  cv::split(diff, channels);
+  cv::Mat distance = cv::max(channels[0], cv::max(channels[1], channels[2]));
+  cv::Mat gray;
+  cv::cvtColor(bgr(box), gray, cv::COLOR_BGR2GRAY);
+  double level = luminance(background);
+  cv::Mat lighter, darker;
+  cv::subtract(gray, cv::Scalar(level), lighter);
+  cv::subtract(cv::Scalar(level), gray, darker);
+  constexpr double kGlyphTarget = 40;
+  double scale = std::clamp(kGlyphTarget / glyph_height, 0.25, 3.0);
+  std::vector<OcrLine> best;
+  for (auto [ink, polarity] :
+       {std::pair(distance, 0), std::pair(lighter, 1), std::pair(darker, -1)}) {
+    cv::Mat picture = dark_on_white(ink);
+    if (picture.empty()) continue;
+    std::vector<OcrLine> lines = read_scaled(picture, box, scale, tesseract::PSM_SINGLE_LINE);
+    for (auto& l : lines) l.polarity = polarity;
+    if (mean_confidence(lines) > mean_confidence(best)) best = std::move(lines);
+  }
+  return best;
 }
 
 std::vector<OcrLine> recognize_text(const cv::Mat& bgr, const OcrOptions& options) {

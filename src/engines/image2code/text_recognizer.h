@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "engines/image2code/scene.h"
+
 namespace od::image2code {
 
 struct OcrWord {
@@ -23,6 +25,9 @@ struct OcrLine {
   // Tesseract's row statistics from its blobs (0 when unknown): x-height and how far ascenders
   // rise above it, in px.
   float x_height = 0, ascenders = 0;
+  // +1 when the line was read as ink lighter than its background, -1 darker, 0 either way: a
+  // dark shadow behind white type must not be taken for the type's colour.
+  int polarity = 0;
 };
 
 struct OcrOptions {
@@ -46,9 +51,20 @@ class TextRecognizer {
   // One box read as a block of text (a button, a badge, a bar), inverted first when its
   // background is dark. Boxes come back in page coordinates.
   std::vector<OcrLine> read_region(const cv::Mat& bgr, const cv::Rect& box, bool dark_background);
+  // One line of large type (a display heading) on a flat `background`, read alone at the size
+  // Tesseract reads best (glyphs ~40 px high) and with ink of either polarity made dark on white:
+  // the page pass misses such headings (thick strokes come out hollow in its local-contrast
+  // picture, and its layout analysis takes big glyphs for pictures). `glyph_height` is the
+  // height of the glyphs in `box`. Boxes come back in page coordinates.
+  std::vector<OcrLine> read_display_line(const cv::Mat& bgr, const cv::Rect& box,
+                                         const Rgb& background, int glyph_height);
 
  private:
   struct Api;
+  // Reads an 8-bit dark-on-white picture of `box` scaled by `scale`, in page segmentation mode
+  // `psm`, into page-coordinate lines.
+  std::vector<OcrLine> read_scaled(cv::Mat gray, const cv::Rect& box, double scale, int psm);
+
   OcrOptions options_;
   std::unique_ptr<Api> api_;
 };

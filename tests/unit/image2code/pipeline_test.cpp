@@ -60,7 +60,9 @@ TEST(Pipeline, ALandingPageBecomesADocumentTheCodeEngineCompiles) {
   EXPECT_EQ(page["fills"][0]["color"], "#ffffff");
   std::string dump = r.document.dump();
   SCOPED_TRACE(r.document.dump(1));
-  EXPECT_NE(dump.find("WELCOME"), std::string::npos);
+  // Capitals come back in title case, set in uppercase: the render is the same.
+  EXPECT_NE(dump.find("Welcome Home"), std::string::npos);
+  EXPECT_NE(dump.find("\"textTransform\":\"uppercase\""), std::string::npos);
   EXPECT_NE(dump.find("\"semantic\":\"button\""), std::string::npos);
   ASSERT_EQ(r.assets.size(), 1u);
   EXPECT_EQ(r.assets.begin()->first, "image-1.png");
@@ -77,6 +79,7 @@ TEST(Pipeline, ALandingPageBecomesADocumentTheCodeEngineCompiles) {
   }
   EXPECT_NE(html.find("<button"), std::string::npos);
   EXPECT_NE(html.find("src=\"assets/image-1.png\""), std::string::npos);
+  EXPECT_NE(files.at("styles.css").find("text-transform: uppercase"), std::string::npos);
 }
 
 TEST(Pipeline, AnAllBlackPictureIsAnEmptyPage) {

@@ -33,6 +33,17 @@ TEST(TextStyle, ColourComesFromTheStrokesNotTheAntiAliasing) {
   EXPECT_LE(color_distance(c, Rgb{200, 40, 40}), 12);
 }
 
+TEST(TextStyle, APolarityPicksTheTypeNotItsDarkShadow) {
+  cv::Mat img(80, 300, CV_8UC3, cv::Scalar(238, 221, 221));  // lavender
+  cv::putText(img, "Audio", {14, 58}, cv::FONT_HERSHEY_DUPLEX, 1.5, cv::Scalar(20, 20, 20), 9,
+              cv::LINE_AA);  // the shadow, wider than the type
+  cv::putText(img, "Audio", {12, 56}, cv::FONT_HERSHEY_DUPLEX, 1.5, cv::Scalar(255, 255, 255), 3,
+              cv::LINE_AA);
+  cv::Rect box(4, 12, 160, 60);
+  EXPECT_GT(color_distance(estimate_text_color(img, box), Rgb{255, 255, 255}), 100);
+  EXPECT_LE(color_distance(estimate_text_color(img, box, +1), Rgb{255, 255, 255}), 8);
+}
+
 TEST(TextStyle, StrokeWidthTellsBoldFromRegular) {
   cv::Mat thin(80, 300, CV_8UC3, cv::Scalar(255, 255, 255));
   cv::Mat bold = thin.clone();
@@ -70,6 +81,24 @@ TEST(TextBlocks, LinesOfOneStyleMergeIntoAParagraphAndFarWordsSplit) {
   EXPECT_EQ(blocks[1].text, "Home");
   EXPECT_EQ(blocks[2].text, "About");
   EXPECT_EQ(blocks[0].style.align, "left");
+}
+
+TEST(TextBlocks, CapitalsBecomeTitleCaseSetInUppercaseButAcronymsAndMixedCaseStay) {
+  cv::Mat img(300, 600, CV_8UC3, cv::Scalar(255, 255, 255));
+  std::vector<OcrLine> lines = {
+      line_of({word("FRESH", {10, 20, 60, 12}), word("COFFEE,", {75, 20, 70, 12}),
+               word("B2B", {150, 20, 30, 12})},
+              32),
+      line_of({word("Contact", {10, 100, 70, 12}), word("ME", {85, 100, 20, 12})}, 112),
+      line_of({word("FAQ", {10, 200, 40, 12})}, 212)};
+  auto blocks = build_text_blocks(img, lines);
+  ASSERT_EQ(blocks.size(), 3u);
+  EXPECT_EQ(blocks[0].text, "Fresh Coffee, B2B");
+  EXPECT_EQ(blocks[0].style.transform, "uppercase");
+  EXPECT_EQ(blocks[1].text, "Contact ME");
+  EXPECT_EQ(blocks[1].style.transform, "");
+  EXPECT_EQ(blocks[2].text, "FAQ");
+  EXPECT_EQ(blocks[2].style.transform, "");
 }
 
 TEST(Ocr, ReadsRenderedWordsWithTheirBoxes) {
