@@ -19,6 +19,16 @@
 
 namespace od::http::testing {
 
+// A WebSocket upgrade request for `target`; the key defaults to RFC 6455's sample.
+inline std::string upgrade_request(const std::string& target,
+                                   const std::string& key = "dGhlIHNhbXBsZSBub25jZQ==",
+                                   const std::string& version = "13") {
+  return "GET " + target +
+         " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         "Sec-WebSocket-Key: " +
+         key + "\r\nSec-WebSocket-Version: " + version + "\r\n\r\n";
+}
+
 struct RawResponse {
   int status = 0;
   std::map<std::string, std::string> headers;  // names lowercased

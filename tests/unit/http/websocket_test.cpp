@@ -147,9 +147,7 @@ TEST_F(WebSocketTest, PlainGetIsAnsweredWith426) {
 TEST_F(WebSocketTest, HandlerErrorIsAnsweredBeforeTheUpgrade) {
   start();
   testing::TestClient c(port_);
-  c.send(
-      "GET /ws/forbidden HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+  c.send(testing::upgrade_request("/ws/forbidden"));
   auto r = c.read_response();
   EXPECT_EQ(r.status, 403);
 }
@@ -157,9 +155,7 @@ TEST_F(WebSocketTest, HandlerErrorIsAnsweredBeforeTheUpgrade) {
 TEST_F(WebSocketTest, UnsupportedVersionIsAnswered426WithTheVersionWeSpeak) {
   start();
   testing::TestClient c(port_);
-  c.send(
-      "GET /ws/v?token=t1 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n");
+  c.send(testing::upgrade_request("/ws/v?token=t1", "dGhlIHNhbXBsZSBub25jZQ==", "8"));
   auto r = c.read_response();
   EXPECT_EQ(r.status, 426);
   EXPECT_EQ(r.header("sec-websocket-version"), "13");
@@ -168,9 +164,7 @@ TEST_F(WebSocketTest, UnsupportedVersionIsAnswered426WithTheVersionWeSpeak) {
 TEST_F(WebSocketTest, MalformedKeyIsAnswered400) {
   start();
   testing::TestClient c(port_);
-  c.send(
-      "GET /ws/k?token=t1 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-      "Sec-WebSocket-Key: short\r\nSec-WebSocket-Version: 13\r\n\r\n");
+  c.send(testing::upgrade_request("/ws/k?token=t1", "short"));
   auto r = c.read_response();
   EXPECT_EQ(r.status, 400);
 }
@@ -178,9 +172,7 @@ TEST_F(WebSocketTest, MalformedKeyIsAnswered400) {
 TEST_F(WebSocketTest, AnswersTheRfcSampleKeyAndPings) {
   start();
   testing::TestClient raw(port_);
-  raw.send(
-      "GET /ws/s?token=t1 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+  raw.send(testing::upgrade_request("/ws/s?token=t1"));
   auto r = raw.read_response(true);
   EXPECT_EQ(r.status, 101);
   EXPECT_EQ(r.header("sec-websocket-accept"), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");  // RFC 6455 1.3
@@ -206,9 +198,7 @@ TEST_F(WebSocketTest, APeerThatPingsWithoutReadingIsDroppedNotBuffered) {
   ::setsockopt(raw.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
   timeval tv{10, 0};
   ::setsockopt(raw.fd(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-  raw.send(
-      "GET /ws/s?token=t1 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+  raw.send(testing::upgrade_request("/ws/s?token=t1"));
   ASSERT_EQ(raw.read_response(true).status, 101);
   // A masked ping with the largest control payload (125 bytes); the mask is zero, so the payload
   // goes as it is.

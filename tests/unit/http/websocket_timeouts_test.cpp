@@ -79,9 +79,7 @@ class RawPeer {
   // Sends the upgrade request; true when the server answered 101. False when it refused the
   // connection (closed it without an answer).
   bool upgrade() {
-    tcp_.send(
-        "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    tcp_.send(testing::upgrade_request("/ws"));
     if (!tcp_.read_until("\r\n\r\n")) return false;
     bool switched = tcp_.read_response(true).status == 101;
     buffer_ = tcp_.pending();  // frames that came with the answer
