@@ -35,7 +35,7 @@
 #include "http/stream_channel.h"
 #include "http/url.h"
 #include "http/websocket_handshake.h"
-#include "http/websocket_plain.h"
+#include "http/websocket_loop.h"
 #include "http/websocket_stream.h"
 
 namespace od::http {
@@ -148,6 +148,10 @@ class Server::Impl {
         stream_pool_(static_cast<size_t>(std::max(1, options_.stream_threads)),
                      options_.stream_queue, "http-stream") {
     if (!options_.tls_cert_file.empty() && !options_.tls_key_file.empty()) setup_tls();
+    for (int i = 0; i < std::max(1, options_.io_threads); ++i) {
+      loops_.push_back(
+          std::make_unique<detail::WebSocketLoop>(gauges_->connections, gauges_->websockets));
+    }
     register_metrics();
   }
 
@@ -177,10 +181,13 @@ class Server::Impl {
   }
 
   void run() {
+    for (auto& loop : loops_) loop->start();
     std::vector<std::thread> extra;
     for (int i = 1; i < options_.io_threads; ++i) extra.emplace_back([this] { ioc_.run(); });
     ioc_.run();
     for (auto& t : extra) t.join();
+    // The drain is over: plain WebSockets still open past its deadline are cut now.
+    for (auto& loop : loops_) loop->stop();
     pool_.shutdown();
     stream_pool_.shutdown();
   }
@@ -269,6 +276,7 @@ class Server::Impl {
       if (c.stream) c.stream->close();
       if (c.websocket) c.websocket->close(close_code::kGoingAway, "server shutting down");
     });
+    for (auto& loop : loops_) loop->close_all(close_code::kGoingAway, "server shutting down");
     asio::steady_timer timer(acceptor_.get_executor());
     const auto deadline = Clock::now() + options_.drain_timeout;
     while (gauges_->connections.load() > 0 && Clock::now() < deadline) {
@@ -280,6 +288,7 @@ class Server::Impl {
       if (c.socket) c.socket->close();
       if (c.stream) c.stream->close();
     });
+    for (auto& loop : loops_) loop->abort_all();
   }
 
   // Runs `f` on each connection's own strand.
@@ -316,8 +325,7 @@ class Server::Impl {
   template <typename Stream>
   asio::awaitable<void> session(std::shared_ptr<Stream> stream, std::string remote_ip) {
     auto conn = std::make_shared<Connection>(stream->get_executor());
-    // Shared: an upgraded plain WebSocket keeps the registration after this coroutine returns.
-    auto scope = std::make_shared<ConnectionScope>(*this, conn);
+    ConnectionScope scope(*this, conn);
     conn->socket = &lowest(*stream);
     constexpr bool kSecure = std::is_same_v<Stream, TlsStream>;
     beast::error_code ec;
@@ -331,7 +339,7 @@ class Server::Impl {
     bool first = true;
     bool keep_alive = true;
     while (keep_alive) {
-      keep_alive = co_await serve_one(stream, *conn, buffer, remote_ip, kSecure, first, scope);
+      keep_alive = co_await serve_one(stream, *conn, buffer, remote_ip, kSecure, first);
       first = false;
     }
     if (!lowest(*stream).socket().is_open()) co_return;  // handed over to a WebSocket
@@ -347,8 +355,7 @@ class Server::Impl {
   template <typename Stream>
   asio::awaitable<bool> serve_one(const std::shared_ptr<Stream>& stream_ptr, Connection& conn,
                                   beast::flat_buffer& buffer, const std::string& remote_ip,
-                                  bool secure, bool first,
-                                  const std::shared_ptr<ConnectionScope>& scope) {
+                                  bool secure, bool first) {
     Stream& stream = *stream_ptr;
     beast::error_code ec;
     // Between requests the connection is idle: stop() may close it, and the idle timeout (or,
@@ -535,7 +542,7 @@ class Server::Impl {
     }
     if (response.websocket) {
       if (!has_body) {
-        co_await run_websocket(stream_ptr, conn, head, std::move(response), buffer, scope);
+        co_await run_websocket(stream_ptr, conn, head, std::move(response), buffer);
       }
       co_return false;
     }
@@ -836,22 +843,6 @@ class Server::Impl {
     --gauges_->streams;
   }
 
-  // What an upgraded plain WebSocket holds until it is finished: the connection's registration
-  // (so stop() reaches it) and its place in the gauges.
-  struct WebSocketLease {
-    WebSocketLease(std::shared_ptr<ConnectionScope> s, Connection& c, std::shared_ptr<Gauges> g)
-        : scope(std::move(s)), conn(c), gauges(std::move(g)) {
-      ++gauges->websockets;
-    }
-    ~WebSocketLease() {
-      conn.websocket.reset();  // on the connection's strand: the socket finishes there
-      --gauges->websockets;
-    }
-    std::shared_ptr<ConnectionScope> scope;  // keeps `conn` alive
-    Connection& conn;
-    std::shared_ptr<Gauges> gauges;
-  };
-
   // Hands the connection over to WebSocket. Plain TCP: answers the handshake here and moves the
   // socket into a lean connection object, so this coroutine (and its HTTP buffers) ends now.
   // TLS: Beast's stream runs inside this coroutine until the socket closes, and answers a
@@ -859,13 +850,12 @@ class Server::Impl {
   template <typename Stream, typename Head>
   asio::awaitable<void> run_websocket(const std::shared_ptr<Stream>& stream_ptr, Connection& conn,
                                       const Head& head, Response response,
-                                      beast::flat_buffer& buffer,
-                                      const std::shared_ptr<ConnectionScope>& scope) {
+                                      beast::flat_buffer& buffer) {
     auto upgrade = std::move(response.websocket);
     response.headers.remove("Content-Type");  // set by the chain for bodies; a 101 has none
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
       co_await hand_over_websocket(*stream_ptr, conn, head, response.headers, std::move(upgrade),
-                                   buffer, scope);
+                                   buffer);
     } else {
       auto ws = std::make_shared<detail::WebSocketStream<Stream>>(stream_ptr, conn.executor,
                                                                   upgrade->options);
@@ -882,8 +872,7 @@ class Server::Impl {
   asio::awaitable<void> hand_over_websocket(beast::tcp_stream& stream, Connection& conn,
                                             const Head& head, const Headers& headers,
                                             std::shared_ptr<WebSocketUpgrade> upgrade,
-                                            beast::flat_buffer& buffer,
-                                            const std::shared_ptr<ConnectionScope>& scope) {
+                                            beast::flat_buffer& buffer) {
     if (head[bhttp::field::sec_websocket_version] != "13") {
       Response refused = error_response(426, "upgrade_required",
                                         "Only WebSocket version 13 is supported.", new_id());
@@ -907,11 +896,10 @@ class Server::Impl {
     std::string early = beast::buffers_to_string(buffer.data());
     buffer.consume(buffer.size());
     conn.socket = nullptr;  // the stream is about to lose its socket
-    auto lease = std::make_shared<WebSocketLease>(scope, conn, gauges_);
-    auto ws = std::make_shared<detail::PlainWebSocket>(stream.release_socket(), upgrade->options,
-                                                       upgrade->session, std::move(lease));
-    conn.websocket = ws;
-    ws->start(early);
+    int fd = stream.release_socket().release(ec);
+    if (ec) co_return;
+    auto& loop = *loops_[next_loop_++ % loops_.size()];
+    auto ws = loop.adopt(fd, upgrade->options, upgrade->session, std::move(early));
     if (stopping_) ws->close(close_code::kGoingAway, "server shutting down");
   }
 
@@ -941,6 +929,9 @@ class Server::Impl {
   std::shared_ptr<Gauges> gauges_;
   std::mutex connections_mutex_;
   std::unordered_set<std::shared_ptr<Connection>> connections_;
+  // Upgraded plain-TCP WebSockets leave Asio for these (see websocket_loop.h), round robin.
+  std::vector<std::unique_ptr<detail::WebSocketLoop>> loops_;
+  std::atomic<size_t> next_loop_{0};
   WorkerPool pool_;
   WorkerPool stream_pool_;  // streamed request handlers and response producers
 };

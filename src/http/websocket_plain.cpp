@@ -1,48 +1,45 @@
 #include "http/websocket_plain.h"
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/write.hpp>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include <array>
+#include <cerrno>
+
+#include "http/websocket_loop.h"
 
 namespace od::http::detail {
 namespace {
-
-namespace asio = boost::asio;
-using Clock = std::chrono::steady_clock;
 
 // How long a peer has to answer our close frame (or to finish sending its own) before the socket
 // is cut; it also bounds how long a closing connection can hold up a drain.
 constexpr auto kCloseTimeout = std::chrono::seconds(5);
 // Reads per readiness wakeup before yielding to other connections on the thread.
 constexpr int kReadsPerWakeup = 16;
-// Every connection of a network thread reads into this and keeps only an incomplete frame.
+// Frames per sendmsg (two buffers each, well under IOV_MAX).
+constexpr size_t kFramesPerWrite = 256;
+// Every connection of a loop reads into this and keeps only an incomplete frame.
 thread_local std::array<char, 64 * 1024> read_buffer;
 
 }  // namespace
 
-PlainWebSocket::PlainWebSocket(asio::ip::tcp::socket socket, WebSocketOptions options,
-                               std::shared_ptr<WebSocketSession> session,
-                               std::shared_ptr<void> lease)
-    : socket_(std::move(socket)),
-      timer_(socket_.get_executor()),
+PlainWebSocket::PlainWebSocket(WebSocketLoop& loop, int fd, WebSocketOptions options,
+                               std::shared_ptr<WebSocketSession> session)
+    : loop_(loop),
+      fd_(fd),
       options_(options),
       session_(std::move(session)),
-      lease_(std::move(lease)),
       reader_(options.max_message_bytes) {}
 
+PlainWebSocket::~PlainWebSocket() {
+  if (fd_ >= 0) ::close(fd_);  // never adopted by the loop (it stopped first)
+}
+
 void PlainWebSocket::start(std::string_view early) {
-  boost::system::error_code ec;
-  socket_.non_blocking(true, ec);  // reads after a readiness wakeup must never block the thread
-  if (ec) {
-    finish(close_code::kAbnormal);
-    return;
-  }
   last_heard_ = Clock::now();
   session_->on_open(shared_from_this());
-  if (!early.empty() && !consume(early)) return;
-  arm_timer(last_heard_ + options_.ping_interval);
-  wait_readable();
+  if (!early.empty()) consume(early);
 }
 
 bool PlainWebSocket::send(std::string message) {
@@ -66,34 +63,25 @@ void PlainWebSocket::close(std::uint16_t code, std::string reason) {
     close_frame_ = ws::close_frame(code, reason);
     schedule_write();
   }
-  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->begin_closing(); });
+  loop_.post([self = shared_from_this()] { self->begin_closing(); });
 }
 
-void PlainWebSocket::wait_readable() {
-  socket_.async_wait(
-      asio::ip::tcp::socket::wait_read,
-      [self = shared_from_this()](const boost::system::error_code& ec) { self->on_readable(ec); });
-}
-
-void PlainWebSocket::on_readable(const boost::system::error_code& ec) {
-  if (finished_) return;
-  if (ec) {
-    finish(close_received_ ? peer_code_ : close_code::kAbnormal);
-    return;
-  }
-  for (int i = 0; i < kReadsPerWakeup; ++i) {
-    boost::system::error_code read_ec;
-    size_t n = socket_.read_some(asio::buffer(read_buffer), read_ec);
-    if (read_ec == asio::error::would_block || read_ec == asio::error::try_again) break;
-    if (read_ec) {  // end of stream or reset
+void PlainWebSocket::on_readable() {
+  for (int i = 0; i < kReadsPerWakeup && !finished_; ++i) {
+    ssize_t n = ::recv(fd_, read_buffer.data(), read_buffer.size(), 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    if (n <= 0) {  // end of stream or reset
       finish(close_received_ ? peer_code_ : close_code::kAbnormal);
       return;
     }
-    if (!consume(std::string_view(read_buffer.data(), n))) return;
-    if (n < read_buffer.size()) break;  // drained: the next read would block
+    if (!consume(std::string_view(read_buffer.data(), static_cast<size_t>(n)))) return;
+    if (static_cast<size_t>(n) < read_buffer.size()) return;  // drained
   }
-  wait_readable();
+  // Still more to read: the descriptor stays readable and the loop comes back to it.
 }
+
+void PlainWebSocket::on_writable() { write_more(); }
 
 bool PlainWebSocket::consume(std::string_view bytes) {
   last_heard_ = Clock::now();
@@ -162,16 +150,17 @@ void PlainWebSocket::queue_control(std::string frame, bool is_close) {
 void PlainWebSocket::schedule_write() {
   if (write_active_) return;
   write_active_ = true;
-  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->write_more(); });
+  loop_.post([self = shared_from_this()] { self->write_more(); });
 }
 
 void PlainWebSocket::write_more() {
-  {
-    std::lock_guard lock(mutex_);
-    if (finished_) {
-      write_active_ = false;
-      return;
+  while (!finished_) {
+    if (write_index_ < writing_.size()) {
+      if (!flush()) return;  // the loop calls on_writable when the socket takes more
+      written();
+      continue;
     }
+    std::lock_guard lock(mutex_);
     if (!outbox_.empty()) {
       writing_.swap(outbox_);
     } else if (!close_frame_.empty() && !close_sent_) {
@@ -180,59 +169,82 @@ void PlainWebSocket::write_more() {
       writing_close_ = true;
     } else {
       write_active_ = false;
-      return;
+      break;
     }
   }
-  std::vector<asio::const_buffer> buffers;
-  buffers.reserve(writing_.size() * 2);
-  for (const auto& out : writing_) {
-    buffers.emplace_back(asio::buffer(out.header));
-    if (!out.payload.empty()) buffers.emplace_back(asio::buffer(out.payload));
-  }
-  asio::async_write(socket_, buffers,
-                    [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
-                      self->on_written(ec);
-                    });
+  if (!finished_) loop_.watch_writable(*this, false);
 }
 
-void PlainWebSocket::on_written(const boost::system::error_code& ec) {
+bool PlainWebSocket::flush() {
+  while (write_index_ < writing_.size()) {
+    std::array<iovec, 2 * kFramesPerWrite> iov;
+    size_t count = 0;
+    size_t skip = write_offset_;
+    for (size_t i = write_index_; i < writing_.size() && count + 2 <= iov.size(); ++i) {
+      for (std::string* part : {&writing_[i].header, &writing_[i].payload}) {
+        if (skip >= part->size()) {
+          skip -= part->size();
+          continue;
+        }
+        iov[count++] = {part->data() + skip, part->size() - skip};
+        skip = 0;
+      }
+    }
+    msghdr message{};
+    message.msg_iov = iov.data();
+    message.msg_iovlen = count;
+    ssize_t sent = ::sendmsg(fd_, &message, MSG_NOSIGNAL);
+    if (sent < 0 && errno == EINTR) continue;
+    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      loop_.watch_writable(*this, true);
+      return false;
+    }
+    if (sent < 0) {
+      finish(close_code::kAbnormal);
+      return false;
+    }
+    // Step over what went out: whole frames, then part of the next.
+    auto left = static_cast<size_t>(sent);
+    while (left > 0) {
+      const Outgoing& out = writing_[write_index_];
+      size_t rest = out.header.size() + out.payload.size() - write_offset_;
+      if (left < rest) {
+        write_offset_ += static_cast<std::uint32_t>(left);
+        break;
+      }
+      left -= rest;
+      ++write_index_;
+      write_offset_ = 0;
+    }
+  }
+  return true;
+}
+
+void PlainWebSocket::written() {
   std::vector<Outgoing>().swap(writing_);  // an idle connection holds no write buffer
+  write_index_ = 0;
+  write_offset_ = 0;
+  if (!writing_close_) return;
+  writing_close_ = false;
+  close_sent_ = true;
+  if (close_received_) {  // the handshake is complete: the server closes the TCP connection
+    finish(peer_code_);
+    return;
+  }
+  if (failed_) {
+    // No close frame can be parsed after a broken one: say we are done and let the reader drain
+    // until the peer closes too (closing now, with its bytes unread, would reset the connection
+    // and could destroy our close frame before the peer reads it).
+    ::shutdown(fd_, SHUT_WR);
+  }
+}
+
+void PlainWebSocket::on_tick(Clock::time_point now) {
   if (finished_) return;
-  if (ec) {
-    finish(close_code::kAbnormal);
-    return;
+  if (close_deadline_ != Clock::time_point::max()) {
+    if (now >= close_deadline_) finish(close_received_ ? peer_code_ : close_code::kAbnormal);
+    return;  // while closing the peer is not pinged
   }
-  if (writing_close_) {
-    writing_close_ = false;
-    close_sent_ = true;
-    if (close_received_) {  // the handshake is complete: the server closes the TCP connection
-      finish(peer_code_);
-      return;
-    }
-    if (failed_) {
-      // No close frame can be parsed after a broken one: say we are done and let the reader
-      // drain until the peer closes too (closing now, with its bytes unread, would reset the
-      // connection and could destroy our close frame before the peer reads it).
-      boost::system::error_code ignored;
-      socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-    }
-  }
-  write_more();
-}
-
-void PlainWebSocket::arm_timer(Clock::time_point when) {
-  timer_.expires_at(when);
-  timer_.async_wait(
-      [self = shared_from_this()](const boost::system::error_code& ec) { self->on_timer(ec); });
-}
-
-void PlainWebSocket::on_timer(const boost::system::error_code& ec) {
-  if (ec == asio::error::operation_aborted || finished_) return;
-  if (deadline_set_) {  // the close handshake did not finish in time
-    finish(close_received_ ? peer_code_ : close_code::kAbnormal);
-    return;
-  }
-  const auto now = Clock::now();
   const auto interval = options_.ping_interval;
   if (now - last_heard_ >= 2 * interval) {
     finish(close_code::kAbnormal);  // silent through a ping and as long again: gone
@@ -242,14 +254,11 @@ void PlainWebSocket::on_timer(const boost::system::error_code& ec) {
     queue_control(ws::control_frame(ws::Opcode::kPing, {}), false);
     pinged_ = true;
   }
-  arm_timer(std::max(last_heard_ + (pinged_ ? 2 * interval : interval),
-                     now + std::chrono::milliseconds(1)));
 }
 
 void PlainWebSocket::begin_closing() {
-  if (deadline_set_ || finished_) return;
-  deadline_set_ = true;
-  arm_timer(Clock::now() + kCloseTimeout);
+  if (close_deadline_ != Clock::time_point::max() || finished_) return;
+  close_deadline_ = Clock::now() + kCloseTimeout;
 }
 
 void PlainWebSocket::abort() {
@@ -257,16 +266,17 @@ void PlainWebSocket::abort() {
     std::lock_guard lock(mutex_);
     closing_ = true;
   }
-  asio::post(socket_.get_executor(),
-             [self = shared_from_this()] { self->finish(close_code::kAbnormal); });
+  loop_.post([self = shared_from_this()] { self->abort_now(); });
 }
+
+void PlainWebSocket::abort_now() { finish(close_code::kAbnormal); }
 
 void PlainWebSocket::finish(std::uint16_t code) {
   if (finished_) return;
   finished_ = true;
-  boost::system::error_code ignored;
-  socket_.close(ignored);  // ends the pending wait and write
-  timer_.cancel();
+  loop_.retire(*this);
+  ::close(fd_);
+  fd_ = -1;
   {
     std::lock_guard lock(mutex_);
     closing_ = true;
@@ -275,7 +285,6 @@ void PlainWebSocket::finish(std::uint16_t code) {
   }
   auto session = std::move(session_);  // the session holds this connection: break the cycle
   session->on_close(code);
-  lease_.reset();
 }
 
 }  // namespace od::http::detail
