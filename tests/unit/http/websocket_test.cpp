@@ -1,6 +1,6 @@
 // Drives WebSocket routes on a real Server with Beast's client: the upgrade (and the HTTP errors
 // before it, including a bad key or version), echo in order, pings answered, the message size
-// limit, closes from either side, and drain.
+// limit, a backlog larger than the socket buffers, closes from either side, and drain.
 #include <utility>  // Boost 1.74's asio/awaitable.hpp misses it
 
 #include <sys/socket.h>
@@ -30,7 +30,14 @@ namespace websocket = boost::beast::websocket;
 using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 
-// Echoes binary messages; "close-me" makes it close with 1007.
+// A message of the flood: its index, then a payload far larger than a socket's buffers.
+std::string flood_message(int i) {
+  return std::to_string(i) + ":" + std::string(256 * 1024, static_cast<char>('a' + i % 26));
+}
+constexpr int kFloodMessages = 48;
+
+// Echoes binary messages; "close-me" makes it close with 1007, "flood" makes it send
+// kFloodMessages flood messages at once.
 class EchoSession : public WebSocketSession {
  public:
   void on_open(std::shared_ptr<WebSocketConnection> connection) override {
@@ -39,6 +46,10 @@ class EchoSession : public WebSocketSession {
   void on_message(std::string message, bool binary) override {
     if (message == "close-me") {
       connection_->close(close_code::kInvalidData, "bad input");
+      return;
+    }
+    if (message == "flood") {
+      for (int i = 0; i < kFloodMessages; ++i) connection_->send(flood_message(i));
       return;
     }
     connection_->send((binary ? "b:" : "t:") + message);
@@ -213,6 +224,26 @@ TEST_F(WebSocketTest, APeerThatPingsWithoutReadingIsDroppedNotBuffered) {
     dropped = ::send(raw.fd(), burst.data(), burst.size(), MSG_NOSIGNAL) < 0;
   }
   EXPECT_TRUE(dropped) << "the server kept queueing pongs for a peer that never reads them";
+}
+
+// 12 MiB to a peer with a 64 KiB receive buffer: the server's writes stop part-way through frames
+// many times and go on when the socket drains; every message must arrive whole and in order.
+TEST_F(WebSocketTest, ABacklogLargerThanTheSocketBuffersArrivesWholeAndInOrder) {
+  start();
+  Client client(port_);
+  int small = 64 * 1024;
+  ::setsockopt(client.ws().next_layer().native_handle(), SOL_SOCKET, SO_RCVBUF, &small,
+               sizeof small);
+  client.handshake("/ws/flood?token=t1");
+  client.ws().read_message_max(1 << 20);
+  client.send("flood");
+  for (int i = 0; i < kFloodMessages; ++i) {
+    auto result = client.read();
+    ASSERT_TRUE(std::holds_alternative<std::string>(result)) << "closed at message " << i;
+    ASSERT_EQ(std::get<std::string>(result), flood_message(i)) << "message " << i;
+  }
+  client.send("still here");
+  EXPECT_EQ(std::get<std::string>(client.read()), "b:still here");
 }
 
 TEST_F(WebSocketTest, OversizedMessageClosesWith1009) {
