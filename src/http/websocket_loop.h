@@ -77,6 +77,8 @@ class WebSocketLoop {
   // How often the sweep runs: a quarter of the shortest ping interval seen, at most a second.
   std::chrono::milliseconds tick_{1000};
   std::chrono::steady_clock::time_point next_sweep_;
+  size_t adopted_since_trim_ = 0;  // see sweep()
+  bool adopted_this_tick_ = false;
 };
 
 }  // namespace od::http::detail
