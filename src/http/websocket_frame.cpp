@@ -22,9 +22,9 @@ void FrameReader::feed(std::string_view bytes, std::vector<FrameEvent>& out) {
   if (done_) return;
   // Parse straight from the caller's bytes when nothing is kept: the common case copies nothing.
   std::string_view in = bytes;
-  if (!partial_.empty()) {
-    partial_.append(bytes);
-    in = partial_;
+  if (held_ && !held_->partial.empty()) {
+    held_->partial.append(bytes);
+    in = held_->partial;
   }
   size_t pos = 0;
   while (!done_ && pos < in.size()) {
@@ -33,16 +33,27 @@ void FrameReader::feed(std::string_view bytes, std::vector<FrameEvent>& out) {
     pos += used;
   }
   if (done_) {
-    std::string().swap(partial_);
-    std::string().swap(message_);
+    held_.reset();
     return;
   }
-  if (partial_.empty()) {
-    partial_.assign(in.substr(pos));
-  } else {
-    partial_.erase(0, pos);
+  if (held_ && !held_->partial.empty()) {
+    held_->partial.erase(0, pos);
+  } else if (pos < in.size()) {
+    held().partial.assign(in.substr(pos));
   }
-  if (partial_.empty()) std::string().swap(partial_);  // an idle connection holds no buffer
+  // An idle connection holds no buffer.
+  if (held_ && held_->partial.empty()) {
+    if (held_->message.empty()) {
+      held_.reset();
+    } else {
+      std::string().swap(held_->partial);
+    }
+  }
+}
+
+FrameReader::Held& FrameReader::held() {
+  if (!held_) held_ = std::make_unique<Held>();
+  return *held_;
 }
 
 void FrameReader::fail(std::uint16_t code, std::string reason, std::vector<FrameEvent>& out) {
@@ -102,7 +113,7 @@ size_t FrameReader::parse_one(std::string_view in, std::vector<FrameEvent>& out)
       return 0;
     }
     // Refused by its declared size, before any of the payload is buffered.
-    const size_t so_far = op == 0 ? message_.size() : 0;
+    const size_t so_far = op == 0 && held_ ? held_->message.size() : 0;
     if (length > max_message_bytes_ || so_far + length > max_message_bytes_) {
       fail(close_code::kTooBig, "message too big", out);
       return 0;
@@ -121,7 +132,7 @@ size_t FrameReader::parse_one(std::string_view in, std::vector<FrameEvent>& out)
     case Opcode::kContinuation: {
       if (op != 0) {
         message_binary_ = op == 2;
-        if (fin) {  // unfragmented: delivered without touching message_
+        if (fin) {  // unfragmented: delivered without touching the held message
           if (!message_binary_ && !od::is_valid_utf8(payload)) {
             fail(close_code::kInvalidData, "text message is not UTF-8", out);
             return 0;
@@ -130,18 +141,19 @@ size_t FrameReader::parse_one(std::string_view in, std::vector<FrameEvent>& out)
           break;
         }
         in_message_ = true;
-        message_ = std::move(payload);
+        held().message = std::move(payload);
         break;
       }
-      message_.append(payload);
+      std::string& message = held().message;
+      message.append(payload);
       if (!fin) break;
       in_message_ = false;
-      if (!message_binary_ && !od::is_valid_utf8(message_)) {
+      if (!message_binary_ && !od::is_valid_utf8(message)) {
         fail(close_code::kInvalidData, "text message is not UTF-8", out);
         return 0;
       }
-      out.push_back({FrameEvent::Kind::kMessage, message_binary_, std::move(message_), 0});
-      std::string().swap(message_);
+      out.push_back({FrameEvent::Kind::kMessage, message_binary_, std::move(message), 0});
+      std::string().swap(message);
       break;
     }
     case Opcode::kClose: {

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,7 +48,9 @@ class FrameReader {
   void feed(std::string_view bytes, std::vector<FrameEvent>& out);
 
   // Bytes held for an incomplete frame or message (memory accounting and tests).
-  size_t held_bytes() const { return heap_bytes(partial_) + heap_bytes(message_); }
+  size_t held_bytes() const {
+    return held_ ? sizeof(Held) + heap_bytes(held_->partial) + heap_bytes(held_->message) : 0;
+  }
 
  private:
   static size_t heap_bytes(const std::string& s) {
@@ -58,8 +61,13 @@ class FrameReader {
   void fail(std::uint16_t code, std::string reason, std::vector<FrameEvent>& out);
 
   const size_t max_message_bytes_;
-  std::string partial_;  // an incomplete frame
-  std::string message_;  // the fragments of an unfinished message
+  // Allocated only while something is incomplete, so an idle reader is a pointer.
+  struct Held {
+    std::string partial;  // an incomplete frame
+    std::string message;  // the fragments of an unfinished message
+  };
+  Held& held();
+  std::unique_ptr<Held> held_;
   bool in_message_ = false;
   bool message_binary_ = false;
   bool done_ = false;  // a close frame or an error ended the stream
