@@ -117,10 +117,11 @@ class WebSocketTest : public ::testing::Test {
     if (server_) server_->stop();
     if (runner_.joinable()) runner_.join();
   }
-  void start() {
+  void start(int io_threads = 1) {
     ServerOptions options;
     options.host = "127.0.0.1";
     options.port = 0;
+    options.io_threads = io_threads;  // as many WebSocket event loops
     server_ = std::make_unique<Server>(options, router_, std::vector<Middleware>{});
     port_ = server_->listen();
     runner_ = std::thread([this] { server_->run(); });
@@ -283,6 +284,35 @@ TEST_F(WebSocketTest, StopClosesOpenSocketsWith1001) {
   EXPECT_EQ(std::get<std::uint16_t>(result), close_code::kGoingAway);
   runner_.join();  // run() returns once the socket is gone
   EXPECT_EQ(closed_.wait_for(0s), std::future_status::ready);
+}
+
+// With two network threads there are two WebSocket event loops, and connections are shared
+// between them: each is served by its own loop and every one is closed by the drain.
+TEST_F(WebSocketTest, ConnectionsOnSeveralLoopsAreServedAndDrained) {
+  start(2);
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 4; ++i) {
+    clients.push_back(std::make_unique<Client>(port_));
+    clients.back()->handshake("/ws/many?token=t1");
+  }
+  for (int round = 0; round < 3; ++round) {
+    for (size_t i = 0; i < clients.size(); ++i) {
+      clients[i]->send("m" + std::to_string(i) + "." + std::to_string(round));
+    }
+    for (size_t i = 0; i < clients.size(); ++i) {
+      EXPECT_EQ(std::get<std::string>(clients[i]->read()),
+                "b:m" + std::to_string(i) + "." + std::to_string(round));
+    }
+  }
+  EXPECT_EQ(server_->stats().open_connections, clients.size());
+  server_->stop();
+  for (auto& client : clients) {
+    auto result = client->read();
+    ASSERT_TRUE(std::holds_alternative<std::uint16_t>(result));
+    EXPECT_EQ(std::get<std::uint16_t>(result), close_code::kGoingAway);
+  }
+  runner_.join();
+  EXPECT_EQ(server_->stats().open_connections, 0u);
 }
 
 }  // namespace
