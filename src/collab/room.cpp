@@ -21,8 +21,8 @@ using Clock = std::chrono::steady_clock;
 const std::vector<std::uint8_t> kEmptyUpdate = {0, 0};
 
 // Shared by every room whose document is empty, instead of a copy each.
-const std::shared_ptr<const std::vector<std::uint8_t>>& empty_state() {
-  static const auto state = std::make_shared<const std::vector<std::uint8_t>>(kEmptyUpdate);
+const SharedBytes& empty_state() {
+  static const auto state = SharedBytes::copy(kEmptyUpdate);
   return state;
 }
 
@@ -146,7 +146,7 @@ void Room::notice(std::string json) {
 
 void Room::unload() {
   loaded_ = false;
-  base_.reset();
+  base_ = SharedBytes();
   recent_.clear();
   recent_bytes_ = 0;
   ++epoch_;
@@ -161,8 +161,7 @@ bool Room::ensure_loaded() {
     std::vector<yjs::BytesView> views;
     views.reserve(rows.size());
     for (const auto& row : rows) views.push_back(as_bytes(row.data));
-    base_ =
-        views.empty() ? empty_state() : std::make_shared<const Bytes>(yjs::merge_updates(views));
+    base_ = views.empty() ? empty_state() : SharedBytes::copy(yjs::merge_updates(views));
     recent_.clear();
     recent_bytes_ = 0;
     ++epoch_;
@@ -177,19 +176,19 @@ bool Room::ensure_loaded() {
   return loaded_;
 }
 
-const Room::Bytes& Room::current_state() {
+std::span<const std::uint8_t> Room::current_state() {
   if (!recent_.empty()) {
     std::vector<yjs::BytesView> views;
     views.reserve(recent_.size() + 1);
-    views.push_back(*base_);
-    for (const auto& update : recent_) views.push_back(*update);
-    base_ = std::make_shared<const Bytes>(yjs::merge_updates(views));
+    views.push_back(base_.view());
+    for (const auto& update : recent_) views.push_back(update.view());
+    base_ = SharedBytes::copy(yjs::merge_updates(views));
     recent_.clear();
     recent_bytes_ = 0;
     ++epoch_;  // a background merge in flight is now stale
     update_held_bytes();
   }
-  return *base_;
+  return base_.view();
 }
 
 void Room::handle_join(const std::shared_ptr<Peer>& peer) {
@@ -254,7 +253,7 @@ void Room::handle_update(const std::shared_ptr<Peer>& peer, std::span<const std:
   // It changes nothing, so it is neither stored nor relayed (y-websocket's server relays only
   // what changed its document). Clients send one on every connect, in answer to SyncStep1.
   if (is_empty_update(update)) return;
-  if (base_->size() + recent_bytes_ + update.size() > services_.limits.max_document_bytes) {
+  if (base_.size() + recent_bytes_ + update.size() > services_.limits.max_document_bytes) {
     peer->close(close_code::kTooBig, "the document is too large");
     handle_leave(peer);
     return;
@@ -292,7 +291,7 @@ void Room::handle_stored(const std::shared_ptr<Peer>& peer, const std::string& b
       note_seq(*seq);
       auto update = as_bytes(bytes);
       broadcast(as_string(yjs::encode_sync_update(update)));
-      add_recent(Bytes(update.begin(), update.end()));
+      add_recent(update);
     }
   }
   if (appending_ == 0) {
@@ -378,7 +377,7 @@ void Room::handle_remote(const RoomMessage& message) {
       auto update = as_bytes(message.payload);
       metrics::counter_add("collab_updates_total", {{"origin", "remote"}});
       broadcast(as_string(yjs::encode_sync_update(update)));
-      add_recent(Bytes(update.begin(), update.end()));
+      add_recent(update);
       break;
     }
     case RoomMessage::Kind::kAwareness: {
@@ -424,7 +423,7 @@ void Room::catch_up() {
     // A compacted row may repeat updates already applied; applying a Yjs update twice is a no-op.
     auto update = as_bytes(row.data);
     broadcast(as_string(yjs::encode_sync_update(update)));
-    add_recent(Bytes(update.begin(), update.end()));
+    add_recent(update);
     ++rows_since_compaction_;
   }
   if (!rows.empty()) contiguous_seq_ = std::max(contiguous_seq_, rows.back().seq);
@@ -433,9 +432,9 @@ void Room::catch_up() {
   maybe_compact();
 }
 
-void Room::add_recent(Bytes update) {
+void Room::add_recent(std::span<const std::uint8_t> update) {
   recent_bytes_ += update.size();
-  recent_.push_back(std::make_shared<const Bytes>(std::move(update)));
+  recent_.push_back(SharedBytes::copy(update));
   update_held_bytes();
   maybe_merge();
 }
@@ -445,24 +444,24 @@ void Room::maybe_merge() {
   // sixteenth of it keeps that cost per byte received constant whatever the document's size;
   // the cap on their number bounds the list (and a join's merge) for large documents.
   if (merging_ || recent_.size() < services_.limits.merge_after) return;
-  if (recent_bytes_ * 16 < base_->size() && recent_.size() < services_.limits.merge_after * 64)
+  if (recent_bytes_ * 16 < base_.size() && recent_.size() < services_.limits.merge_after * 64)
     return;
-  std::vector<std::shared_ptr<const Bytes>> batch(recent_.begin(), recent_.end());
+  std::vector<SharedBytes> batch(recent_.begin(), recent_.end());
   auto base = base_;
   uint64_t epoch = epoch_;
   merging_ = true;
   bool submitted = services_.pool.try_submit([self = shared_from_this(), base, batch, epoch] {
     std::vector<yjs::BytesView> views;
     views.reserve(batch.size() + 1);
-    views.push_back(*base);
-    for (const auto& update : batch) views.push_back(*update);
-    auto merged = std::make_shared<const Bytes>(yjs::merge_updates(views));
+    views.push_back(base.view());
+    for (const auto& update : batch) views.push_back(update.view());
+    auto merged = SharedBytes::copy(yjs::merge_updates(views));
     self->post(
         [self, merged, count = batch.size(), epoch] {
           self->merging_ = false;
           if (epoch != self->epoch_) return;  // the state moved on without it
           size_t dropped = 0;
-          for (size_t i = 0; i < count; ++i) dropped += self->recent_[i]->size();
+          for (size_t i = 0; i < count; ++i) dropped += self->recent_[i].size();
           self->recent_.erase(self->recent_.begin(), self->recent_.begin() + count);
           self->recent_bytes_ -= dropped;
           self->base_ = merged;
@@ -509,7 +508,7 @@ void Room::maybe_compact() {
   if (!submitted) compacting_ = false;
 }
 
-void Room::update_held_bytes() { held_bytes_.store((base_ ? base_->size() : 0) + recent_bytes_); }
+void Room::update_held_bytes() { held_bytes_.store(base_.size() + recent_bytes_); }
 
 void Room::send_awareness_states(Peer& peer) {
   std::vector<yjs::AwarenessEntry> entries;

@@ -36,6 +36,7 @@
 #include "collab/serial_queue.h"
 #include "collab/session_id.h"
 #include "collab/session_store.h"
+#include "collab/shared_bytes.h"
 #include "collab/store.h"
 #include "collab/update_log.h"
 #include "engines/yjs/sync_protocol.h"
@@ -123,7 +124,6 @@ class Room : public std::enable_shared_from_this<Room> {
     bool local = false;  // announced by a connection of this instance
     std::chrono::steady_clock::time_point updated;
   };
-  using Bytes = std::vector<std::uint8_t>;
 
   bool post(std::function<void()> task, bool must_run = false) {
     return queue_.post(shared_from_this(), std::move(task), must_run);
@@ -131,7 +131,7 @@ class Room : public std::enable_shared_from_this<Room> {
   // The rest runs on queue_.
   Member* find_member(const Peer* peer);
   bool ensure_loaded();
-  const Bytes& current_state();
+  std::span<const std::uint8_t> current_state();
   void handle_join(const std::shared_ptr<Peer>& peer);
   void handle_frame(const std::shared_ptr<Peer>& peer, const std::string& frame);
   void handle_update(const std::shared_ptr<Peer>& peer, std::span<const std::uint8_t> update);
@@ -147,7 +147,7 @@ class Room : public std::enable_shared_from_this<Room> {
   // False when `seq` was seen already.
   bool note_seq(int64_t seq);
   void catch_up();
-  void add_recent(Bytes update);
+  void add_recent(std::span<const std::uint8_t> update);
   void maybe_merge();
   void maybe_compact();
   void unload();
@@ -163,8 +163,8 @@ class Room : public std::enable_shared_from_this<Room> {
   bool loaded_ = false;
   bool merging_ = false;
   bool compacting_ = false;
-  std::shared_ptr<const Bytes> base_;
-  std::vector<std::shared_ptr<const Bytes>> recent_;
+  SharedBytes base_;
+  std::vector<SharedBytes> recent_;
   size_t recent_bytes_ = 0;
   uint64_t epoch_ = 0;  // bumped when base_/recent_ change other than by a background merge
   size_t rows_since_compaction_ = 0;
