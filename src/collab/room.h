@@ -125,6 +125,7 @@ class Room : public std::enable_shared_from_this<Room> {
     std::chrono::steady_clock::time_point updated;
   };
 
+  // Queues `task` on the room's queue, which keeps the room alive until it has run.
   bool post(std::function<void()> task, bool must_run = false) {
     return queue_.post(shared_from_this(), std::move(task), must_run);
   }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -58,7 +59,7 @@ class Session : public http::WebSocketSession,
   bool wants_notices() const override { return notices_; }
 
  private:
-  enum class State { kAwaitingAuth, kAuthorizing, kOpen, kClosed };
+  enum class State : std::uint8_t { kAwaitingAuth, kAuthorizing, kOpen, kClosed };
 
   // What a connection needs only until it is in its room; freed once it is (an open connection
   // keeps just what it uses, since a server holds tens of thousands of them).
