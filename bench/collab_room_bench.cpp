@@ -111,9 +111,11 @@ void BM_RoomUpdate(benchmark::State& state) {
     store.append(room_key, project, std::string(doc.begin(), doc.end()));
     od::collab::RoomLimits limits;
     limits.compact_after = 1 << 30;  // the database's growth is not what is measured
-    auto room = std::make_shared<od::collab::Room>(
-        od::collab::RoomName{project, "design"},
-        od::collab::RoomServices{store, sessions, *bus, *lock, pool, "bench", log}, limits);
+    const std::string instance = "bench";
+    const od::collab::RoomServices services{store, sessions, *bus, *lock,
+                                            pool,  instance, log,  limits};
+    auto room =
+        std::make_shared<od::collab::Room>(od::collab::RoomName{project, "design"}, services);
     auto peer = std::make_shared<CountingPeer>();
     peer->user = user;
     room->join(peer);

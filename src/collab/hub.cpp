@@ -15,7 +15,8 @@ Hub::Hub(CollabStore& store, SessionStore& sessions, HubOptions options,
       bus_(bus ? std::move(bus) : make_local_room_bus()),
       lock_(lock ? std::move(lock) : make_local_compaction_lock()),
       pool_(std::max<size_t>(1, options.threads), options.max_queued_tasks, "collab"),
-      log_(store) {
+      log_(store),
+      room_services_{store_, sessions_, *bus_, *lock_, pool_, instance_id_, log_, options.room} {
   bus_->start([this](RoomMessage message) { deliver(std::move(message)); },
               [this] {
                 for (auto& room : rooms_where([](const Room&) { return true; })) room->resync();
@@ -30,12 +31,13 @@ Hub::~Hub() {
 }
 
 std::shared_ptr<Room> Hub::join(const RoomName& name, std::shared_ptr<Peer> peer) {
+  std::string key = name.full();
   std::lock_guard lock(mutex_);
-  auto [it, created] = rooms_.try_emplace(name.full());
+  auto it = rooms_.find(key);
+  bool created = it == rooms_.end();
   if (created) {
-    it->second.room = std::make_shared<Room>(
-        name, RoomServices{store_, sessions_, *bus_, *lock_, pool_, instance_id_, log_},
-        options_.room);
+    auto room = std::make_shared<Room>(name, room_services_);
+    it = rooms_.emplace(room->key(), Entry{room, 0, {}}).first;
   }
   auto room = it->second.room;
   if (!room->join(std::move(peer))) {
@@ -54,7 +56,7 @@ void Hub::leave(const std::shared_ptr<Room>& room, std::shared_ptr<Peer> peer) {
 
 void Hub::release(const std::shared_ptr<Room>& room) {
   std::lock_guard lock(mutex_);
-  auto it = rooms_.find(room->name().full());
+  auto it = rooms_.find(room->key());
   if (it == rooms_.end() || it->second.room != room) return;
   if (--it->second.peers > 0) return;
   if (options_.idle_unload.count() == 0) {
@@ -82,8 +84,7 @@ void Hub::release_user_slot(const std::string& user_id) {
 void Hub::deliver(RoomMessage message) {
   if (message.origin == instance_id_) return;  // our own, echoed by Redis
   if (message.kind == RoomMessage::Kind::kNotice) {
-    for (auto& room :
-         rooms_where([&](const Room& r) { return r.name().project_id == message.room; })) {
+    for (auto& room : rooms_where([&](const Room& r) { return r.project_id() == message.room; })) {
       room->notice(message.payload);
     }
     return;
@@ -117,7 +118,7 @@ void Hub::reset_rooms(const std::vector<std::string>& rooms) {
 
 void Hub::notify_project(const std::string& project_id, const std::string& json) {
   bus_->publish({RoomMessage::Kind::kNotice, instance_id_, project_id, 0, json});
-  for (auto& room : rooms_where([&](const Room& r) { return r.name().project_id == project_id; })) {
+  for (auto& room : rooms_where([&](const Room& r) { return r.project_id() == project_id; })) {
     room->notice(json);
   }
 }

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "collab/compaction_lock.h"
 #include "collab/peer.h"
@@ -69,7 +70,7 @@ class Hub {
 
  private:
   struct Entry {
-    std::shared_ptr<Room> room;
+    std::shared_ptr<Room> room;  // owns the key the map holds a view of
     size_t peers = 0;
     std::chrono::steady_clock::time_point idle_since;
   };
@@ -85,11 +86,12 @@ class Hub {
   std::unique_ptr<RoomBus> bus_;
   std::unique_ptr<CompactionLock> lock_;
   mutable std::mutex mutex_;
-  std::map<std::string, Entry> rooms_;
+  std::map<std::string_view, Entry> rooms_;   // keyed by room->key()
   std::map<std::string, size_t> user_slots_;  // under mutex_
   WorkerPool pool_;
   UpdateLog log_;  // after pool_: its callbacks post to the rooms' queues on the pool
-  Timer timer_;    // last: its thread stops first
+  const RoomServices room_services_;  // what every room refers to
+  Timer timer_;                       // last: its thread stops first
 };
 
 }  // namespace od::collab

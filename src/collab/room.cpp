@@ -1,6 +1,7 @@
 #include "collab/room.h"
 
-#include "core/ids.h"
+#include <algorithm>
+
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/time.h"
@@ -15,8 +16,20 @@ namespace {
 namespace close_code = http::close_code;
 using Clock = std::chrono::steady_clock;
 
-// An update with no structs and an empty delete set: the state of a new document.
+// An update with no structs and an empty delete set: the state of a new document, and what a
+// y-websocket client that has nothing new answers a SyncStep1 with.
 const std::vector<std::uint8_t> kEmptyUpdate = {0, 0};
+
+// Shared by every room whose document is empty, instead of a copy each.
+const SharedBytes& empty_state() {
+  static const auto state = SharedBytes::copy(kEmptyUpdate);
+  return state;
+}
+
+bool is_empty_update(std::span<const std::uint8_t> update) {
+  return std::equal(update.begin(), update.end(), kEmptyUpdate.begin(), kEmptyUpdate.end());
+}
+
 // A gap in the seqs older than this is filled from the database (messages on the bus from two
 // instances may arrive out of order, so a fresh gap is usually closed by the next message).
 constexpr auto kGapPatience = std::chrono::milliseconds(500);
@@ -42,25 +55,26 @@ std::string encode_notice(const std::string& json) {
 
 }  // namespace
 
-Room::Room(RoomName name, RoomServices services, RoomLimits limits)
-    : name_(std::move(name)),
-      key_(name_.full()),
-      services_(std::move(services)),
-      limits_(limits),
-      queue_(std::make_shared<SerialQueue>(services_.pool, limits.max_pending_tasks)) {}
+Room::Room(const RoomName& name, const RoomServices& services)
+    : key_(name.full()),
+      services_(services),
+      queue_(services.pool, services.limits.max_pending_tasks),
+      project_id_size_(static_cast<std::uint8_t>(name.project_id.size())) {
+  static_assert(kMaxProjectIdBytes <= 255, "project_id_size_ is one byte");
+}
 
 bool Room::join(std::shared_ptr<Peer> peer) {
-  return queue_->post([self = shared_from_this(), peer] { self->handle_join(peer); });
+  return post([self = shared_from_this(), peer] { self->handle_join(peer); });
 }
 
 bool Room::receive(std::shared_ptr<Peer> peer, std::string frame) {
-  return queue_->post([self = shared_from_this(), peer, frame = std::move(frame)] {
+  return post([self = shared_from_this(), peer, frame = std::move(frame)] {
     self->handle_frame(peer, frame);
   });
 }
 
 void Room::leave(std::shared_ptr<Peer> peer, std::function<void()> then) {
-  queue_->post(
+  post(
       [self = shared_from_this(), peer, then = std::move(then)] {
         self->handle_leave(peer);
         self->after_stored(std::move(then));
@@ -70,12 +84,11 @@ void Room::leave(std::shared_ptr<Peer> peer, std::function<void()> then) {
 
 void Room::remote(RoomMessage message) {
   // A full queue drops it; the gap it leaves in the seqs is filled from the database.
-  queue_->post(
-      [self = shared_from_this(), message = std::move(message)] { self->handle_remote(message); });
+  post([self = shared_from_this(), message = std::move(message)] { self->handle_remote(message); });
 }
 
 void Room::tick() {
-  queue_->post([self = shared_from_this()] {
+  post([self = shared_from_this()] {
     if (!self->loaded_) return;
     if (!self->seen_above_.empty() && Clock::now() - self->gap_since_ > kGapPatience) {
       self->catch_up();
@@ -97,21 +110,21 @@ void Room::tick() {
 }
 
 void Room::resync() {
-  queue_->post([self = shared_from_this()] {
+  post([self = shared_from_this()] {
     if (self->loaded_) self->catch_up();
   });
 }
 
 void Room::reset() {
-  queue_->post(
+  post(
       [self = shared_from_this()] {
         auto members = std::move(self->members_);
         self->members_.clear();
-        for (const auto& [peer, member] : members) {
-          peer->close(room_close::kRestored, "the document was restored; open it again");
-          if (!member.session_id.empty()) {
+        for (const auto& member : members) {
+          member.peer->close(room_close::kRestored, "the document was restored; open it again");
+          if (!member.session.empty()) {
             try {
-              self->services_.sessions.remove(member.session_id);
+              self->services_.sessions.remove(member.session.str());
             } catch (const std::exception& e) {
               log::warn("collab session row not removed", {{"error", e.what()}});
             }
@@ -124,16 +137,16 @@ void Room::reset() {
 }
 
 void Room::notice(std::string json) {
-  queue_->post([self = shared_from_this(), frame = encode_notice(json)] {
-    for (const auto& [peer, member] : self->members_) {
-      if (peer->wants_notices()) peer->send(frame);
+  post([self = shared_from_this(), frame = encode_notice(json)] {
+    for (const auto& member : self->members_) {
+      if (member.peer->wants_notices()) member.peer->send(frame);
     }
   });
 }
 
 void Room::unload() {
   loaded_ = false;
-  base_.reset();
+  base_ = SharedBytes();
   recent_.clear();
   recent_bytes_ = 0;
   ++epoch_;
@@ -148,7 +161,7 @@ bool Room::ensure_loaded() {
     std::vector<yjs::BytesView> views;
     views.reserve(rows.size());
     for (const auto& row : rows) views.push_back(as_bytes(row.data));
-    base_ = std::make_shared<const Bytes>(views.empty() ? kEmptyUpdate : yjs::merge_updates(views));
+    base_ = views.empty() ? empty_state() : SharedBytes::copy(yjs::merge_updates(views));
     recent_.clear();
     recent_bytes_ = 0;
     ++epoch_;
@@ -163,19 +176,19 @@ bool Room::ensure_loaded() {
   return loaded_;
 }
 
-const Room::Bytes& Room::current_state() {
+std::span<const std::uint8_t> Room::current_state() {
   if (!recent_.empty()) {
     std::vector<yjs::BytesView> views;
     views.reserve(recent_.size() + 1);
-    views.push_back(*base_);
-    for (const auto& update : recent_) views.push_back(*update);
-    base_ = std::make_shared<const Bytes>(yjs::merge_updates(views));
+    views.push_back(base_.view());
+    for (const auto& update : recent_) views.push_back(update.view());
+    base_ = SharedBytes::copy(yjs::merge_updates(views));
     recent_.clear();
     recent_bytes_ = 0;
     ++epoch_;  // a background merge in flight is now stale
     update_held_bytes();
   }
-  return *base_;
+  return base_.view();
 }
 
 void Room::handle_join(const std::shared_ptr<Peer>& peer) {
@@ -183,26 +196,25 @@ void Room::handle_join(const std::shared_ptr<Peer>& peer) {
     peer->close(close_code::kInternal, "the document could not be loaded");
     return;
   }
-  Member member;
-  member.session_id = new_id();
+  Member member{peer, SessionId::generate(), {}};
   try {
     int64_t now = now_ms();
-    services_.sessions.add({member.session_id, key_, name_.project_id, peer->user_id(),
+    services_.sessions.add({member.session.str(), key_, std::string(project_id()), peer->user_id(),
                             services_.instance_id, peer->writable(), now,
-                            now + std::chrono::milliseconds(limits_.session_ttl).count()});
+                            now + std::chrono::milliseconds(services_.limits.session_ttl).count()});
   } catch (const std::exception& e) {
     // Presence is informative; the document works without it.
     log::warn("collab session row not stored", {{"room", key_}, {"error", e.what()}});
-    member.session_id.clear();
+    member.session = SessionId();
   }
-  members_.emplace(peer, std::move(member));
+  members_.push_back(std::move(member));
   peer->send(
       as_string(yjs::encode_sync_step1(yjs::encode_state_vector_from_update(current_state()))));
   if (!awareness_.empty()) send_awareness_states(*peer);
 }
 
 void Room::handle_frame(const std::shared_ptr<Peer>& peer, const std::string& frame) {
-  if (!members_.contains(peer)) return;  // its join failed, or it already left
+  if (!find_member(peer.get())) return;  // its join failed, or it already left
   try {
     for (const auto& message : yjs::decode_messages(as_bytes(frame))) {
       switch (message.type) {
@@ -223,7 +235,7 @@ void Room::handle_frame(const std::shared_ptr<Peer>& peer, const std::string& fr
         case yjs::MessageType::kAuth:
           break;  // already authenticated; a repeated token changes nothing
       }
-      if (!members_.contains(peer)) return;  // closed by a handler above
+      if (!find_member(peer.get())) return;  // closed by a handler above
     }
   } catch (const yjs::DecodeError& e) {
     // Nothing of a malformed frame is applied: updates are validated before they are stored.
@@ -238,7 +250,10 @@ void Room::handle_update(const std::shared_ptr<Peer>& peer, std::span<const std:
     return;
   }
   yjs::validate_update(update);
-  if (base_->size() + recent_bytes_ + update.size() > limits_.max_document_bytes) {
+  // It changes nothing, so it is neither stored nor relayed (y-websocket's server relays only
+  // what changed its document). Clients send one on every connect, in answer to SyncStep1.
+  if (is_empty_update(update)) return;
+  if (base_.size() + recent_bytes_ + update.size() > services_.limits.max_document_bytes) {
     peer->close(close_code::kTooBig, "the document is too large");
     handle_leave(peer);
     return;
@@ -247,10 +262,10 @@ void Room::handle_update(const std::shared_ptr<Peer>& peer, std::span<const std:
   ++appending_;
   std::string bytes = as_string(update);
   bool queued = services_.log.append(
-      key_, name_.project_id, bytes,
+      key_, std::string(project_id()), bytes,
       [self = shared_from_this(), peer, bytes](std::optional<int64_t> seq) {
-        self->queue_->post([self, peer, bytes, seq] { self->handle_stored(peer, bytes, seq); },
-                           /*must_run=*/true);
+        self->post([self, peer, bytes, seq] { self->handle_stored(peer, bytes, seq); },
+                   /*must_run=*/true);
       });
   if (!queued) {
     --appending_;
@@ -264,7 +279,7 @@ void Room::handle_stored(const std::shared_ptr<Peer>& peer, const std::string& b
   --appending_;
   if (!seq) {
     // Not stored, so not relayed: the client keeps it and sends it again when it reconnects.
-    if (members_.contains(peer)) {
+    if (find_member(peer.get())) {
       peer->close(close_code::kTryAgain, "the update could not be stored");
       handle_leave(peer);
     }
@@ -276,7 +291,7 @@ void Room::handle_stored(const std::shared_ptr<Peer>& peer, const std::string& b
       note_seq(*seq);
       auto update = as_bytes(bytes);
       broadcast(as_string(yjs::encode_sync_update(update)));
-      add_recent(Bytes(update.begin(), update.end()));
+      add_recent(update);
     }
   }
   if (appending_ == 0) {
@@ -297,7 +312,7 @@ void Room::after_stored(std::function<void()> then) {
 void Room::handle_awareness(const std::shared_ptr<Peer>& peer,
                             std::span<const std::uint8_t> payload, const std::string& frame) {
   auto entries = yjs::decode_awareness_update(payload);
-  apply_awareness(entries, &members_.at(peer));
+  apply_awareness(entries, find_member(peer.get()));
   services_.bus.publish(
       {RoomMessage::Kind::kAwareness, services_.instance_id, key_, 0, as_string(payload)});
   broadcast(frame);
@@ -308,34 +323,44 @@ void Room::apply_awareness(const std::vector<yjs::AwarenessEntry>& entries, Memb
   for (const auto& entry : entries) {
     if (entry.state_json == "null") {
       awareness_.erase(entry.client);
-      if (member) member->clients.erase(entry.client);
+      if (member) std::erase(member->clients, entry.client);
     } else if (awareness_.contains(entry.client) ||
-               awareness_.size() < limits_.max_awareness_clients) {
+               awareness_.size() < services_.limits.max_awareness_clients) {
       awareness_[entry.client] = {entry, member != nullptr, now};
-      if (member) member->clients.insert(entry.client);
+      if (member && std::ranges::find(member->clients, entry.client) == member->clients.end()) {
+        member->clients.push_back(entry.client);
+      }
     }
   }
 }
 
+Room::Member* Room::find_member(const Peer* peer) {
+  auto it =
+      std::ranges::find_if(members_, [peer](const Member& m) { return m.peer.get() == peer; });
+  return it == members_.end() ? nullptr : &*it;
+}
+
 void Room::handle_leave(const std::shared_ptr<Peer>& peer) {
-  auto it = members_.find(peer);
+  auto it = std::ranges::find_if(members_, [&](const Member& m) { return m.peer == peer; });
   if (it == members_.end()) return;
   std::vector<yjs::AwarenessEntry> gone;
-  for (std::uint64_t client : it->second.clients) {
+  for (std::uint64_t client : it->clients) {
     auto state = awareness_.find(client);
     if (state == awareness_.end()) continue;
     // A higher clock makes other clients accept the removal over the state they hold.
     gone.push_back({client, state->second.entry.clock + 1, "null"});
     awareness_.erase(state);
   }
-  if (!it->second.session_id.empty()) {
+  if (!it->session.empty()) {
     try {
-      services_.sessions.remove(it->second.session_id);
+      services_.sessions.remove(it->session.str());
     } catch (const std::exception& e) {
       log::warn("collab session row not removed", {{"room", key_}, {"error", e.what()}});
     }
   }
-  members_.erase(it);
+  // Order does not matter (a broadcast reaches all of them): move the last into its place.
+  if (it != members_.end() - 1) *it = std::move(members_.back());
+  members_.pop_back();
   if (!gone.empty()) {
     auto update = yjs::encode_awareness_update(gone);
     services_.bus.publish(
@@ -352,7 +377,7 @@ void Room::handle_remote(const RoomMessage& message) {
       auto update = as_bytes(message.payload);
       metrics::counter_add("collab_updates_total", {{"origin", "remote"}});
       broadcast(as_string(yjs::encode_sync_update(update)));
-      add_recent(Bytes(update.begin(), update.end()));
+      add_recent(update);
       break;
     }
     case RoomMessage::Kind::kAwareness: {
@@ -398,7 +423,7 @@ void Room::catch_up() {
     // A compacted row may repeat updates already applied; applying a Yjs update twice is a no-op.
     auto update = as_bytes(row.data);
     broadcast(as_string(yjs::encode_sync_update(update)));
-    add_recent(Bytes(update.begin(), update.end()));
+    add_recent(update);
     ++rows_since_compaction_;
   }
   if (!rows.empty()) contiguous_seq_ = std::max(contiguous_seq_, rows.back().seq);
@@ -407,9 +432,9 @@ void Room::catch_up() {
   maybe_compact();
 }
 
-void Room::add_recent(Bytes update) {
+void Room::add_recent(std::span<const std::uint8_t> update) {
   recent_bytes_ += update.size();
-  recent_.push_back(std::make_shared<const Bytes>(std::move(update)));
+  recent_.push_back(SharedBytes::copy(update));
   update_held_bytes();
   maybe_merge();
 }
@@ -418,24 +443,25 @@ void Room::maybe_merge() {
   // Folding recent updates into the base costs the base's size. Waiting until they hold a
   // sixteenth of it keeps that cost per byte received constant whatever the document's size;
   // the cap on their number bounds the list (and a join's merge) for large documents.
-  if (merging_ || recent_.size() < limits_.merge_after) return;
-  if (recent_bytes_ * 16 < base_->size() && recent_.size() < limits_.merge_after * 64) return;
-  std::vector<std::shared_ptr<const Bytes>> batch(recent_.begin(), recent_.end());
+  if (merging_ || recent_.size() < services_.limits.merge_after) return;
+  if (recent_bytes_ * 16 < base_.size() && recent_.size() < services_.limits.merge_after * 64)
+    return;
+  std::vector<SharedBytes> batch(recent_.begin(), recent_.end());
   auto base = base_;
   uint64_t epoch = epoch_;
   merging_ = true;
   bool submitted = services_.pool.try_submit([self = shared_from_this(), base, batch, epoch] {
     std::vector<yjs::BytesView> views;
     views.reserve(batch.size() + 1);
-    views.push_back(*base);
-    for (const auto& update : batch) views.push_back(*update);
-    auto merged = std::make_shared<const Bytes>(yjs::merge_updates(views));
-    self->queue_->post(
+    views.push_back(base.view());
+    for (const auto& update : batch) views.push_back(update.view());
+    auto merged = SharedBytes::copy(yjs::merge_updates(views));
+    self->post(
         [self, merged, count = batch.size(), epoch] {
           self->merging_ = false;
           if (epoch != self->epoch_) return;  // the state moved on without it
           size_t dropped = 0;
-          for (size_t i = 0; i < count; ++i) dropped += self->recent_[i]->size();
+          for (size_t i = 0; i < count; ++i) dropped += self->recent_[i].size();
           self->recent_.erase(self->recent_.begin(), self->recent_.begin() + count);
           self->recent_bytes_ -= dropped;
           self->base_ = merged;
@@ -447,7 +473,7 @@ void Room::maybe_merge() {
 }
 
 void Room::maybe_compact() {
-  if (compacting_ || rows_since_compaction_ <= limits_.compact_after) return;
+  if (compacting_ || rows_since_compaction_ <= services_.limits.compact_after) return;
   compacting_ = true;
   // Rows counted while it runs stay counted: they may be after what it compacts.
   bool submitted =
@@ -463,7 +489,7 @@ void Room::maybe_compact() {
               for (const auto& row : rows) views.push_back(as_bytes(row.data));
               auto merged = yjs::merge_updates(views);
               s.store.compact(
-                  self->key_, self->name_.project_id, rows.back().seq,
+                  self->key_, std::string(self->project_id()), rows.back().seq,
                   std::string_view(reinterpret_cast<const char*>(merged.data()), merged.size()));
             }
           } catch (const std::exception& e) {
@@ -471,7 +497,7 @@ void Room::maybe_compact() {
           }
           s.compaction_lock.unlock(self->key_, *token);
         }
-        self->queue_->post(
+        self->post(
             [self, counted] {
               self->compacting_ = false;
               self->rows_since_compaction_ -= std::min(counted, self->rows_since_compaction_);
@@ -482,7 +508,7 @@ void Room::maybe_compact() {
   if (!submitted) compacting_ = false;
 }
 
-void Room::update_held_bytes() { held_bytes_.store((base_ ? base_->size() : 0) + recent_bytes_); }
+void Room::update_held_bytes() { held_bytes_.store(base_.size() + recent_bytes_); }
 
 void Room::send_awareness_states(Peer& peer) {
   std::vector<yjs::AwarenessEntry> entries;
@@ -492,7 +518,7 @@ void Room::send_awareness_states(Peer& peer) {
 }
 
 void Room::broadcast(const std::string& message) {
-  for (const auto& [peer, member] : members_) peer->send(message);
+  for (const auto& member : members_) member.peer->send(message);
 }
 
 }  // namespace od::collab

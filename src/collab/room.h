@@ -26,6 +26,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "collab/compaction_lock.h"
@@ -33,7 +34,9 @@
 #include "collab/room_bus.h"
 #include "collab/room_name.h"
 #include "collab/serial_queue.h"
+#include "collab/session_id.h"
 #include "collab/session_store.h"
+#include "collab/shared_bytes.h"
 #include "collab/store.h"
 #include "collab/update_log.h"
 #include "engines/yjs/sync_protocol.h"
@@ -63,22 +66,29 @@ struct RoomLimits {
   std::chrono::seconds session_ttl{60};  // collab_sessions rows expire unless refreshed
 };
 
-// What a room uses, owned by the Hub.
+// What a room uses, owned by the Hub and shared by all its rooms (a room keeps a reference, not
+// a copy: an idle room's size is what matters at 10,000 rooms).
 struct RoomServices {
   CollabStore& store;
   SessionStore& sessions;
   RoomBus& bus;
   CompactionLock& compaction_lock;
   WorkerPool& pool;
-  std::string instance_id;
+  const std::string& instance_id;
   UpdateLog& log;  // group commit of this instance's updates
+  RoomLimits limits;
 };
 
 class Room : public std::enable_shared_from_this<Room> {
  public:
-  Room(RoomName name, RoomServices services, RoomLimits limits);
+  // `services` must outlive the room.
+  Room(const RoomName& name, const RoomServices& services);
 
-  const RoomName& name() const { return name_; }
+  // The full room name (`project/{id}/...`) and its project.
+  const std::string& key() const { return key_; }
+  std::string_view project_id() const {
+    return std::string_view(key_).substr(kRoomPrefix.size(), project_id_size_);
+  }
 
   // Each queues the work on the room; false when the room is overloaded (the caller closes).
   bool join(std::shared_ptr<Peer> peer);
@@ -103,20 +113,26 @@ class Room : public std::enable_shared_from_this<Room> {
   size_t held_bytes() const { return held_bytes_.load(); }
 
  private:
+  // A vector of members, not a map: rooms have a few, and each map node cost an allocation.
   struct Member {
-    std::set<std::uint64_t> clients;  // awareness client ids this connection announced
-    std::string session_id;           // its collab_sessions row
+    std::shared_ptr<Peer> peer;
+    SessionId session;                   // its collab_sessions row
+    std::vector<std::uint64_t> clients;  // awareness client ids it announced (usually one)
   };
   struct Awareness {
     yjs::AwarenessEntry entry;
     bool local = false;  // announced by a connection of this instance
     std::chrono::steady_clock::time_point updated;
   };
-  using Bytes = std::vector<std::uint8_t>;
 
+  // Queues `task` on the room's queue, which keeps the room alive until it has run.
+  bool post(std::function<void()> task, bool must_run = false) {
+    return queue_.post(shared_from_this(), std::move(task), must_run);
+  }
   // The rest runs on queue_.
+  Member* find_member(const Peer* peer);
   bool ensure_loaded();
-  const Bytes& current_state();
+  std::span<const std::uint8_t> current_state();
   void handle_join(const std::shared_ptr<Peer>& peer);
   void handle_frame(const std::shared_ptr<Peer>& peer, const std::string& frame);
   void handle_update(const std::shared_ptr<Peer>& peer, std::span<const std::uint8_t> update);
@@ -132,7 +148,7 @@ class Room : public std::enable_shared_from_this<Room> {
   // False when `seq` was seen already.
   bool note_seq(int64_t seq);
   void catch_up();
-  void add_recent(Bytes update);
+  void add_recent(std::span<const std::uint8_t> update);
   void maybe_merge();
   void maybe_compact();
   void unload();
@@ -140,25 +156,25 @@ class Room : public std::enable_shared_from_this<Room> {
   void send_awareness_states(Peer& peer);
   void broadcast(const std::string& message);
 
-  const RoomName name_;
-  const std::string key_;  // name_.full()
-  RoomServices services_;
-  const RoomLimits limits_;
-  std::shared_ptr<SerialQueue> queue_;
+  // The one-byte fields sit together: a room's size counts (see RoomServices).
+  const std::string key_;
+  const RoomServices& services_;
+  SerialQueue queue_;
+  const std::uint8_t project_id_size_;  // after kRoomPrefix; at most kMaxProjectIdBytes
   bool loaded_ = false;
-  std::shared_ptr<const Bytes> base_;
-  std::vector<std::shared_ptr<const Bytes>> recent_;
-  size_t recent_bytes_ = 0;
   bool merging_ = false;
-  uint64_t epoch_ = 0;  // bumped when base_/recent_ change other than by a background merge
   bool compacting_ = false;
+  SharedBytes base_;
+  std::vector<SharedBytes> recent_;
+  size_t recent_bytes_ = 0;
+  uint64_t epoch_ = 0;  // bumped when base_/recent_ change other than by a background merge
   size_t rows_since_compaction_ = 0;
   size_t appending_ = 0;                             // updates handed to the log, not yet stored
   std::vector<std::function<void()>> after_stored_;  // run once appending_ is back to 0
   int64_t contiguous_seq_ = 0;                       // every seq up to it has been applied
   std::set<int64_t> seen_above_;                     // applied seqs beyond contiguous_seq_
   std::chrono::steady_clock::time_point gap_since_;
-  std::map<std::shared_ptr<Peer>, Member> members_;
+  std::vector<Member> members_;
   std::map<std::uint64_t, Awareness> awareness_;
   std::atomic<size_t> held_bytes_{0};
 };

@@ -28,10 +28,16 @@ bool valid_file(std::string_view file) {
 
 }  // namespace
 
+std::string RoomName::full() const {
+  std::string name;
+  name.reserve(kRoomPrefix.size() + project_id.size() + 1 + document.size());
+  name.append(kRoomPrefix).append(project_id).append("/").append(document);
+  return name;
+}
+
 std::optional<RoomName> parse_room_name(std::string_view name) {
-  constexpr std::string_view kPrefix = "project/";
-  if (!name.starts_with(kPrefix)) return std::nullopt;
-  name.remove_prefix(kPrefix.size());
+  if (!name.starts_with(kRoomPrefix)) return std::nullopt;
+  name.remove_prefix(kRoomPrefix.size());
   size_t slash = name.find('/');
   if (slash == std::string_view::npos) return std::nullopt;
   std::string_view id = name.substr(0, slash);

@@ -9,10 +9,13 @@
 
 namespace od::collab {
 
+constexpr std::string_view kRoomPrefix = "project/";
+
 struct RoomName {
   std::string project_id;
   std::string document;  // "design" or "code/<file>"
-  std::string full() const { return "project/" + project_id + "/" + document; }
+  // kRoomPrefix + project_id + "/" + document, allocated at its exact size (rooms keep it).
+  std::string full() const;
 };
 
 constexpr size_t kMaxProjectIdBytes = 64;

@@ -8,25 +8,26 @@ namespace {
 constexpr int kBatch = 64;
 }  // namespace
 
-bool SerialQueue::post(std::function<void()> task, bool must_run) {
+bool SerialQueue::post(const std::shared_ptr<void>& owner, std::function<void()> task,
+                       bool must_run) {
   {
     std::lock_guard lock(mutex_);
     if (tasks_.size() >= max_pending_ && !must_run) return false;
     tasks_.push_back(std::move(task));
     if (running_) return true;
     running_ = true;
-    if (pool_.try_submit([self = shared_from_this()] { self->drain(); })) return true;
+    if (pool_.try_submit([this, owner] { drain(owner); })) return true;
     if (!must_run) {
       running_ = false;
       tasks_.pop_back();
       return false;
     }
   }
-  drain();
+  drain(owner);
   return true;
 }
 
-void SerialQueue::drain() {
+void SerialQueue::drain(const std::shared_ptr<void>& owner) {
   for (int done = 0;; ++done) {
     std::function<void()> task;
     {
@@ -37,7 +38,7 @@ void SerialQueue::drain() {
       }
       // Yield the worker now and then; if the pool is full, keep going here instead.
       if (done == kBatch) {
-        if (pool_.try_submit([self = shared_from_this()] { self->drain(); })) return;
+        if (pool_.try_submit([this, owner] { drain(owner); })) return;
         done = 0;
       }
       task = std::move(tasks_.front());

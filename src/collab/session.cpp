@@ -14,12 +14,15 @@ namespace close_code = http::close_code;
 Session::Session(Hub& hub, RoomName room, std::optional<Access> access, Authorizer authorize,
                  SessionLimits limits, bool notices)
     : hub_(hub),
-      room_name_(std::move(room)),
-      authorize_(std::move(authorize)),
-      limits_(limits),
-      notices_(notices),
       state_(access ? State::kOpen : State::kAwaitingAuth),
+      notices_(notices),
+      joining_(std::make_unique<Joining>(Joining{std::move(room),
+                                                 std::move(authorize),
+                                                 limits.auth_timeout,
+                                                 limits.max_held_messages,
+                                                 {}})),
       access_(access.value_or(Access{})),
+      messages_per_second_(limits.messages_per_second),
       tokens_(limits.messages_per_second * 2),
       refilled_(std::chrono::steady_clock::now()) {}
 
@@ -28,9 +31,10 @@ void Session::on_open(std::shared_ptr<http::WebSocketConnection> connection) {
   std::lock_guard lock(mutex_);
   if (state_ == State::kOpen) {
     join_room();
+    joining_.reset();
     return;
   }
-  hub_.timer().after(limits_.auth_timeout, [weak = weak_from_this()] {
+  hub_.timer().after(joining_->auth_timeout, [weak = weak_from_this()] {
     auto self = weak.lock();
     if (!self) return;
     std::lock_guard lock(self->mutex_);
@@ -48,7 +52,7 @@ void Session::join_room() {
     return;
   }
   holds_slot_ = true;
-  room_ = hub_.join(room_name_, shared_from_this());
+  room_ = hub_.join(joining_->room, shared_from_this());
   if (!room_) {
     state_ = State::kClosed;
     connection_->close(close_code::kTryAgain, "the server is busy");
@@ -78,12 +82,12 @@ void Session::on_message(std::string message, bool binary) {
       start_auth(message);
       return;
     case State::kAuthorizing:
-      if (held_.size() >= limits_.max_held_messages) {
+      if (joining_->held.size() >= joining_->max_held_messages) {
         state_ = State::kClosed;
         connection_->close(close_code::kPolicy, "too many messages before authentication");
         return;
       }
-      held_.push_back(std::move(message));
+      joining_->held.push_back(std::move(message));
       return;
     case State::kClosed:
       return;
@@ -107,18 +111,21 @@ void Session::start_auth(const std::string& frame) {
     return;
   }
   state_ = State::kAuthorizing;
-  if (!hub_.run([self = shared_from_this(), token] { self->finish_auth(token); })) {
+  // The check runs outside the lock, so it takes the authorizer along rather than reading it here.
+  if (!hub_.run([self = shared_from_this(), authorize = std::move(joining_->authorize), token] {
+        self->finish_auth(authorize, token);
+      })) {
     state_ = State::kClosed;
     connection_->close(close_code::kTryAgain, "the server is busy");
   }
 }
 
-void Session::finish_auth(const std::string& token) {
+void Session::finish_auth(const Authorizer& authorize, const std::string& token) {
   std::optional<Access> granted;
   std::uint16_t refusal = room_close::kUnauthorized;
   std::string reason = "the access token is invalid or expired";
   try {
-    granted = authorize_(token);
+    granted = authorize(token);
   } catch (const ApiError& e) {
     if (e.status() == 404 || e.status() == 403) {
       refusal = e.status() == 404 ? room_close::kNotFound : room_close::kForbidden;
@@ -139,19 +146,20 @@ void Session::finish_auth(const std::string& token) {
   access_ = std::move(*granted);
   state_ = State::kOpen;
   join_room();
-  for (auto& message : held_) {
+  for (auto& message : joining_->held) {
     if (!room_) break;
     if (!room_->receive(shared_from_this(), std::move(message))) {
       connection_->close(close_code::kTryAgain, "the server is busy");
       break;
     }
   }
-  std::vector<std::string>().swap(held_);
+  joining_.reset();
 }
 
 void Session::on_close(std::uint16_t) {
   std::lock_guard lock(mutex_);
   state_ = State::kClosed;
+  joining_.reset();
   if (room_) hub_.leave(room_, shared_from_this());
   room_.reset();
   if (holds_slot_) hub_.release_user_slot(access_.user_id);
@@ -168,8 +176,7 @@ bool Session::take_token() {
   auto now = std::chrono::steady_clock::now();
   double elapsed = std::chrono::duration<double>(now - refilled_).count();
   refilled_ = now;
-  tokens_ =
-      std::min(limits_.messages_per_second * 2, tokens_ + elapsed * limits_.messages_per_second);
+  tokens_ = std::min(messages_per_second_ * 2, tokens_ + elapsed * messages_per_second_);
   if (tokens_ < 1) return false;
   tokens_ -= 1;
   return true;

@@ -10,15 +10,16 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <vector>
 
 #include "collab/hub.h"
 #include "collab/peer.h"
 #include "collab/room_name.h"
+#include "collab/small_mutex.h"
 #include "http/websocket.h"
 
 namespace od::collab {
@@ -58,26 +59,34 @@ class Session : public http::WebSocketSession,
   bool wants_notices() const override { return notices_; }
 
  private:
-  enum class State { kAwaitingAuth, kAuthorizing, kOpen, kClosed };
+  enum class State : std::uint8_t { kAwaitingAuth, kAuthorizing, kOpen, kClosed };
+
+  // What a connection needs only until it is in its room; freed once it is (an open connection
+  // keeps just what it uses, since a server holds tens of thousands of them).
+  struct Joining {
+    RoomName room;
+    Authorizer authorize;  // null when the connection opened authorised
+    std::chrono::seconds auth_timeout;
+    size_t max_held_messages;
+    std::vector<std::string> held;  // a vector: an empty deque costs ~600 bytes
+  };
 
   bool take_token();
   void start_auth(const std::string& frame);
-  void finish_auth(const std::string& token);
+  void finish_auth(const Authorizer& authorize, const std::string& token);
   void join_room();
 
   Hub& hub_;
-  const RoomName room_name_;
-  Authorizer authorize_;
-  const SessionLimits limits_;
-  const bool notices_;
   // Set in on_open, before the room can call send(); read-only afterwards.
   std::shared_ptr<http::WebSocketConnection> connection_;
-  std::mutex mutex_;  // the network strand and the authorising worker both move the state
+  SmallMutex mutex_;  // the network strand and the authorising worker both move the state
   State state_;
-  Access access_;                  // written before the room is joined, read-only afterwards
-  std::vector<std::string> held_;  // a vector: an empty deque costs ~600 bytes per connection
+  const bool notices_;
+  bool holds_slot_ = false;           // counted in the hub's per-user bound
+  std::unique_ptr<Joining> joining_;  // under mutex_; null once joined or closed
+  Access access_;                     // written before the room is joined, read-only afterwards
   std::shared_ptr<Room> room_;
-  bool holds_slot_ = false;  // counted in the hub's per-user bound
+  const double messages_per_second_;
   double tokens_;
   std::chrono::steady_clock::time_point refilled_;
 };

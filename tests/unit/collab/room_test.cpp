@@ -8,10 +8,12 @@
 
 #include "unit/collab/fake_peer.h"
 
+#include <list>
 #include <mutex>
 #include <thread>
 
 #include "core/ids.h"
+#include "core/time.h"
 #include "engines/yjs/lib0_encoder.h"
 #include "engines/yjs/state_vector.h"
 #include "engines/yjs/update_ops.h"
@@ -74,9 +76,8 @@ class RoomTest : public od::testing::DatabaseTest {
     log_ = std::make_unique<UpdateLog>(*store_);
   }
   std::shared_ptr<Room> make_room(RoomLimits limits) {
-    return std::make_shared<Room>(
-        RoomName{project_, "design"},
-        RoomServices{*store_, *sessions_, *bus_, *lock_, pool_, "me", *log_}, limits);
+    services_.push_back({*store_, *sessions_, *bus_, *lock_, pool_, instance_, *log_, limits});
+    return std::make_shared<Room>(RoomName{project_, "design"}, services_.back());
   }
   std::string room_key() const { return "project/" + project_ + "/design"; }
 
@@ -88,6 +89,8 @@ class RoomTest : public od::testing::DatabaseTest {
   std::unique_ptr<CompactionLock> lock_ = make_local_compaction_lock();
   WorkerPool pool_{2, 1000, "test"};
   std::unique_ptr<UpdateLog> log_;  // after pool_: stopped first, its callbacks post to the pool
+  const std::string instance_ = "me";
+  std::list<RoomServices> services_;  // one per room made: rooms keep a reference
 };
 
 TEST_P(RoomTest, BackgroundMergesKeepTheStateAJoinerGetsComplete) {
@@ -164,6 +167,77 @@ TEST_P(RoomTest, CompactsTheStoredLogInTheBackground) {
   }
   EXPECT_EQ(yjs::state_vector_from_update(yjs::merge_updates(rows)), (yjs::StateVector{{3, 150}}));
   room->leave(writer, [] {});
+  pool_.shutdown();
+}
+
+TEST_P(RoomTest, EmptyUpdatesAreNeitherStoredNorRelayed) {
+  auto room = make_room({});
+  EXPECT_EQ(room->key(), room_key());
+  EXPECT_EQ(room->project_id(), project_);
+  auto writer = std::make_shared<FakePeer>(user_);
+  auto other = std::make_shared<FakePeer>(user_);
+  ASSERT_TRUE(room->join(writer));
+  ASSERT_TRUE(room->join(other));
+  // What y-websocket clients answer the server's SyncStep1 with when they have nothing new, on
+  // every connect: as @y/websocket-server (its document does not change), nothing follows.
+  ASSERT_TRUE(room->receive(writer, frame(yjs::encode_sync_step2(yjs::Bytes{0, 0}))));
+  ASSERT_TRUE(room->receive(writer, frame(yjs::encode_sync_update(yjs::Bytes{0, 0}))));
+  ASSERT_TRUE(room->receive(writer, frame(yjs::encode_sync_update(typing_update(4, 0)))));
+  // Queued in order, so once the real update is relayed the empty ones were handled before it.
+  ASSERT_TRUE(eventually([&] { return other->count(yjs::SyncType::kUpdate) == 1; }));
+  EXPECT_EQ(writer->count(yjs::SyncType::kUpdate), 1u);
+  EXPECT_EQ(other->count(yjs::SyncType::kStep2), 0u);
+  auto rows = store_->load(room_key());
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].data, frame(typing_update(4, 0)));
+  EXPECT_EQ(room->held_bytes(), 2 + typing_update(4, 0).size());  // the empty base + the update
+  room->leave(writer, [] {});
+  room->leave(other, [] {});
+  pool_.shutdown();
+}
+
+TEST_P(RoomTest, ALeavingMemberTakesOnlyItsOwnAwarenessAlong) {
+  auto room = make_room({});
+  std::vector<std::shared_ptr<FakePeer>> peers;
+  for (std::uint64_t client = 1; client <= 3; ++client) {
+    auto peer = std::make_shared<FakePeer>(user_);
+    peers.push_back(peer);
+    ASSERT_TRUE(room->join(peer));
+    auto update = yjs::encode_awareness_update(
+        {{client, 1, R"({"user":"u)" + std::to_string(client) + R"("})"}});
+    ASSERT_TRUE(room->receive(peer, frame(yjs::encode_awareness_message(update))));
+  }
+  auto nulls_seen_by = [](FakePeer& peer) {
+    std::vector<std::uint64_t> gone;
+    for (const auto& m : peer.decoded()) {
+      if (m.type != yjs::MessageType::kAwareness) continue;
+      for (const auto& entry : yjs::decode_awareness_update(m.payload)) {
+        if (entry.state_json == "null") gone.push_back(entry.client);
+      }
+    }
+    return gone;
+  };
+  // The first member leaves (the last takes its place); then the one that moved.
+  room->leave(peers[0], [] {});
+  ASSERT_TRUE(eventually([&] { return nulls_seen_by(*peers[1]).size() == 1; }));
+  EXPECT_EQ(nulls_seen_by(*peers[2]), (std::vector<std::uint64_t>{1}));
+  room->leave(peers[2], [] {});
+  ASSERT_TRUE(eventually([&] { return nulls_seen_by(*peers[1]).size() == 2; }));
+  EXPECT_EQ(nulls_seen_by(*peers[1]), (std::vector<std::uint64_t>{1, 3}));
+  // The one left still gets the room's updates, and a newcomer sees only its awareness.
+  ASSERT_TRUE(room->receive(peers[1], frame(yjs::encode_sync_update(typing_update(5, 0)))));
+  ASSERT_TRUE(eventually([&] { return peers[1]->count(yjs::SyncType::kUpdate) == 1; }));
+  auto late = std::make_shared<FakePeer>(user_);
+  ASSERT_TRUE(room->join(late));
+  ASSERT_TRUE(eventually([&] { return late->decoded().size() == 2; }));
+  auto states = yjs::decode_awareness_update(late->decoded()[1].payload);
+  ASSERT_EQ(states.size(), 1u);
+  EXPECT_EQ(states[0].client, 2u);
+  // Each leave removed that member's collab_sessions row, and only that one.
+  EXPECT_EQ(sessions_->online(project_, now_ms(), 10).size(), 2u);
+  room->leave(peers[1], [] {});
+  room->leave(late, [] {});
+  EXPECT_TRUE(eventually([&] { return sessions_->online(project_, now_ms(), 10).empty(); }));
   pool_.shutdown();
 }
 
