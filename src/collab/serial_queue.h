@@ -13,7 +13,7 @@
 #include <memory>
 #include <mutex>
 
-#include "collab/small_mutex.h"
+#include "core/small_mutex.h"
 #include "core/worker_pool.h"
 
 namespace od::collab {

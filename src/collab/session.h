@@ -19,7 +19,7 @@
 #include "collab/hub.h"
 #include "collab/peer.h"
 #include "collab/room_name.h"
-#include "collab/small_mutex.h"
+#include "core/small_mutex.h"
 #include "http/websocket.h"
 
 namespace od::collab {

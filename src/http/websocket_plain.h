@@ -13,11 +13,12 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <mutex>
+#include <mutex>  // std::lock_guard, std::unique_lock
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/small_mutex.h"
 #include "http/websocket.h"
 #include "http/websocket_frame.h"
 
@@ -77,7 +78,7 @@ class PlainWebSocket : public WebSocketConnection,
   std::shared_ptr<WebSocketSession> session_;
   ws::FrameReader reader_;
 
-  std::mutex mutex_;  // guards the outgoing side, which any thread may touch
+  SmallMutex mutex_;  // guards the outgoing side, which any thread may touch
   std::vector<Outgoing> outbox_;
   std::string close_frame_;  // ours, sent once the outbox is empty
   bool closing_ = false;     // close() was called or a close frame queued: no more sends

@@ -1,13 +1,14 @@
 // A mutex in 4 bytes for objects a server holds tens of thousands of (a room's queue, a
-// connection's session), where std::mutex takes 40. An uncontended lock or unlock is one atomic
-// operation; a contended lock sleeps (C++20 atomic wait: a futex on Linux) rather than spin.
+// collaboration session, a WebSocket), where std::mutex takes 40. An uncontended lock or unlock
+// is one atomic operation; a contended lock sleeps (C++20 atomic wait: a futex on Linux) rather
+// than spin.
 // Not recursive, no try_lock: it meets BasicLockable, enough for std::lock_guard.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 
-namespace od::collab {
+namespace od {
 
 class SmallMutex {
  public:
@@ -37,4 +38,4 @@ class SmallMutex {
   std::atomic<std::uint32_t> state_{kFree};
 };
 
-}  // namespace od::collab
+}  // namespace od

@@ -1,6 +1,6 @@
 // SmallMutex excludes: threads that fight over it never interleave inside it, and a thread that
 // found it held sleeps until the holder lets go, then gets it.
-#include "collab/small_mutex.h"
+#include "core/small_mutex.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-namespace od::collab {
+namespace od {
 namespace {
 
 TEST(SmallMutex, IsFourBytes) { EXPECT_EQ(sizeof(SmallMutex), 4u); }
@@ -53,4 +53,4 @@ TEST(SmallMutex, AWaiterGetsItOnceTheHolderUnlocks) {
 }
 
 }  // namespace
-}  // namespace od::collab
+}  // namespace od
