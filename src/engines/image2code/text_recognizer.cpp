@@ -57,8 +57,8 @@ struct SecondLook {
 };
 
 // Whether an unsure word looks like a word rather than a photograph's texture: three letters or
-// digits, and at most one other character ("\"March", "Winters"). A neighbouring picture in the
-// word's box (a broken image's icon before a name) or a tight table cell costs confidence
+// digits, and at most two other characters ("\"March", "Winters", "(555)"). A neighbouring picture
+// in the word's box (a broken image's icon before a name) or a tight table cell costs confidence
 // without making the letters unreadable.
 bool looks_like_a_word(const std::string& text) {
   int alnum = 0, other = 0;
@@ -69,7 +69,21 @@ bool looks_like_a_word(const std::string& text) {
       ++other;
     }
   }
-  return alnum >= 3 && other <= 1;
+  return alnum >= 3 && other <= 2;
+}
+
+// The glyphs of the iterator's current word, each as a one-character word with its box.
+std::vector<OcrWord> glyphs_of(const tesseract::ResultIterator& at) {
+  std::vector<OcrWord> glyphs;
+  tesseract::ResultIterator symbol(at);
+  do {
+    int x1, y1, x2, y2;
+    std::unique_ptr<char[]> text(symbol.GetUTF8Text(tesseract::RIL_SYMBOL));
+    if (!text || !symbol.BoundingBox(tesseract::RIL_SYMBOL, &x1, &y1, &x2, &y2)) return {};
+    glyphs.push_back({text.get(), cv::Rect(x1, y1, x2 - x1, y2 - y1), 0});
+  } while (!symbol.IsAtFinalElement(tesseract::RIL_WORD, tesseract::RIL_SYMBOL) &&
+           symbol.Next(tesseract::RIL_SYMBOL));
+  return glyphs;
 }
 
 // Puts the words of a second look at `looked_at` that Tesseract is sure of into `words` (in
@@ -128,7 +142,9 @@ void read_lines(tesseract::TessBaseAPI& api, std::vector<OcrLine>& lines, const 
                     (word.text.size() > 2 || word.confidence >= 80);
         if (word.box.width <= 0 || word.box.height <= 0) continue;
         if (word.confidence >= options.min_confidence && sure) {
-          line.words.push_back(std::move(word));
+          for (auto& part : split_at_spaces(word, glyphs_of(*it), line.x_height)) {
+            line.words.push_back(std::move(part));
+          }
         } else if (second_looks && looks_like_a_word(word.text)) {
           second_looks->push_back({lines.size(), word.box});
           ++looks;

@@ -27,6 +27,21 @@ TEST(MisreadGlyphs, ABarEndingOnTheBaselineIsThePronounI) {
                        {"look", {64, 100, 40, 16}, 96}});
   fix_misread_glyphs(l);
   EXPECT_EQ(text_of(l), "When I look");
+  // Tesseract's baseline 3 px above where the letters end, and a box with side bearings: the
+  // words without descenders tell where the letters stand.
+  OcrLine off = line_of({{"When", {0, 100, 50, 16}, 96},
+                         {"|", {56, 100, 6, 16}, 93},
+                         {"get", {68, 102, 30, 18}, 96},
+                         {"look", {104, 100, 40, 16}, 96}});
+  off.baseline = 113;
+  fix_misread_glyphs(off);
+  EXPECT_EQ(text_of(off), "When I get look");
+  // A loose box, taller than the line, before a verb.
+  OcrLine loose = line_of({{"and", {0, 100, 40, 16}, 96},
+                           {"|", {46, 96, 13, 24}, 95},
+                           {"realized", {64, 100, 80, 16}, 96}});
+  fix_misread_glyphs(loose);
+  EXPECT_EQ(text_of(loose), "and I realized");
 }
 
 TEST(MisreadGlyphs, ABarReachingBelowTheBaselineOrAWideOneStays) {
@@ -59,6 +74,44 @@ TEST(MisreadGlyphs, ADropdownCaretReadAsATildeGoes) {
                        {"~", {124, 104, 8, 4}, 90}});
   fix_misread_glyphs(l);
   EXPECT_EQ(text_of(l), "Blog Shop");
+}
+
+std::vector<OcrWord> glyphs(const std::string& text, std::vector<int> lefts, int width, int y,
+                            int height) {
+  std::vector<OcrWord> out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    out.push_back({text.substr(i, 1), {lefts[i], y, width, height}, 0});
+  }
+  return out;
+}
+
+TEST(SplitAtSpaces, WordsRunTogetherAcrossASpaceComeApart) {
+  // "Tab2" as read on a tab bar: 11 px capitals, 6 px before the digit.
+  OcrWord tab2{"Tab2", {100, 50, 38, 11}, 93};
+  auto parts = split_at_spaces(tab2, glyphs("Tab2", {100, 108, 115, 129}, 6, 50, 11), 10);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0].text, "Tab");
+  EXPECT_EQ(parts[1].text, "2");
+  EXPECT_EQ(parts[0].box.x, 100);
+  EXPECT_EQ(parts[1].box.x, 129);
+  EXPECT_EQ(parts[1].box.br().x, 138);
+  EXPECT_EQ(parts[1].confidence, 93);
+}
+
+TEST(SplitAtSpaces, LettersOfOneWordStayTogether) {
+  // "an" on a line of 16 px capitals: its rough glyph boxes stand 5 px apart, about its own
+  // height's half, but well under half the line's x-height.
+  OcrWord an{"an", {10, 54, 17, 9}, 96};
+  auto parts = split_at_spaces(an, glyphs("an", {10, 21}, 6, 54, 9), 16);
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_EQ(parts[0].text, "an");
+  EXPECT_EQ(parts[0].box, an.box);
+  EXPECT_EQ(split_at_spaces(an, {}, 16)[0].text, "an");
+  // Letter-spaced capitals on a button: every gap wide, none a space.
+  OcrWord sign{"SIGN", {10, 50, 62, 12}, 95};
+  auto spaced = split_at_spaces(sign, glyphs("SIGN", {10, 26, 36, 56}, 8, 50, 12), 12);
+  ASSERT_EQ(spaced.size(), 1u);
+  EXPECT_EQ(spaced[0].text, "SIGN");
 }
 
 }  // namespace
