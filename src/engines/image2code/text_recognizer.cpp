@@ -86,21 +86,25 @@ std::vector<OcrWord> glyphs_of(const tesseract::ResultIterator& at) {
   return glyphs;
 }
 
-// Puts the words of a second look at `looked_at` that Tesseract is sure of into `words` (in
-// reading order); words centred outside the box looked at are a neighbour's edges, and words
-// on a word the line holds already (an unsure word's box can span its neighbours) are read.
+// Puts the words of a second look at `looked_at` that Tesseract is sure of into
+// `lines[line]` (in reading order). Words centred outside the box looked at are a neighbour's
+// edges, and words on a word of any line are read already: an unsure word's box can span its
+// neighbours, or lie over another line (a button's outline read as a line of its own).
 void add_sure_words(const std::vector<OcrLine>& read, const cv::Rect& looked_at,
-                    std::vector<OcrWord>& words) {
+                    std::vector<OcrLine>& lines, size_t line) {
   constexpr float kSure = 85;
   for (const auto& l : read) {
     for (const auto& w : l.words) {
-      bool known = std::any_of(words.begin(), words.end(), [&](const OcrWord& o) {
-        return (o.box & w.box).area() >= 0.5 * std::min(o.box.area(), w.box.area());
+      bool known = std::any_of(lines.begin(), lines.end(), [&](const OcrLine& other) {
+        return std::any_of(other.words.begin(), other.words.end(), [&](const OcrWord& o) {
+          return (o.box & w.box).area() >= 0.5 * std::min(o.box.area(), w.box.area());
+        });
       });
       if (w.confidence < kSure || !has_alnum(w.text) || known ||
           !looked_at.contains((w.box.tl() + w.box.br()) / 2)) {
         continue;
       }
+      auto& words = lines[line].words;
       auto at = std::find_if(words.begin(), words.end(),
                              [&](const OcrWord& o) { return o.box.x > w.box.x; });
       words.insert(at, w);
@@ -239,7 +243,7 @@ std::vector<OcrLine> TextRecognizer::read_page(const cv::Mat& bgr) {
         cv::Rect(0, 0, gray.cols, gray.rows);
     std::vector<OcrLine> read =
         read_scaled(gray(box).clone(), box, box.height < 32 ? 2 : 1, tesseract::PSM_SINGLE_LINE);
-    add_sure_words(read, word, lines[looks[k].line].words);
+    add_sure_words(read, word, lines, looks[k].line);
   }
   std::erase_if(lines, [](const OcrLine& l) {
     return std::none_of(l.words.begin(), l.words.end(),
