@@ -28,6 +28,17 @@ int letters_bottom(const OcrLine& line) {
 // holds some side bearing); or, as the recogniser's boxes for it run loose, it begins a clause
 // ("| have", "and | realized"): a separator stands between capitalised items ("Home | About").
 bool pronoun_i(const OcrLine& line, size_t i, int letters_bottom) {
+  // A bar with no word a space away is a divider or an icon's stroke.
+  const cv::Rect& bar = line.words[i].box;
+  auto word_near = [&](size_t k) {
+    const OcrWord& w = line.words[k];
+    int gap = std::max(w.box.x - bar.br().x, bar.x - w.box.br().x);
+    return gap <= bar.height && std::any_of(w.text.begin(), w.text.end(),
+                                            [](unsigned char c) { return std::isalpha(c); });
+  };
+  if (!((i > 0 && word_near(i - 1)) || (i + 1 < line.words.size() && word_near(i + 1)))) {
+    return false;
+  }
   const cv::Rect& b = line.words[i].box;
   if (b.br().y <= letters_bottom + std::max(1, b.height / 12) && b.width * 2 <= b.height) {
     return true;

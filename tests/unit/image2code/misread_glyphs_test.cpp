@@ -53,6 +53,14 @@ TEST(MisreadGlyphs, ABarReachingBelowTheBaselineOrAWideOneStays) {
   OcrLine blob = line_of({{"Logo", {0, 100, 50, 16}, 96}, {"|", {60, 90, 14, 26}, 93}});
   fix_misread_glyphs(blob);
   EXPECT_EQ(text_of(blob), "Logo |");
+  // Alone on its line, or far from the words of its line, a bar is a divider however it
+  // stands.
+  OcrLine alone = line_of({{"|", {56, 100, 2, 16}, 93}});
+  fix_misread_glyphs(alone);
+  EXPECT_EQ(text_of(alone), "|");
+  OcrLine far = line_of({{"WORKSPACE", {0, 100, 120, 16}, 96}, {"|", {700, 100, 2, 16}, 90}});
+  fix_misread_glyphs(far);
+  EXPECT_EQ(text_of(far), "WORKSPACE |");
 }
 
 TEST(MisreadGlyphs, ASquareDashIsAMiddleDotAndAWideOneAHyphen) {
