@@ -4,16 +4,10 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "unit/image2code/ocr_text.h"
+
 namespace od::image2code {
 namespace {
-
-std::string all_text(const std::vector<OcrLine>& lines) {
-  std::string out;
-  for (const auto& l : lines) {
-    for (const auto& w : l.words) out += w.text + " ";
-  }
-  return out;
-}
 
 TEST(LargeType, HeavyDisplayTypeThePagePassReadsHollowIsReadAgainWhole) {
   // Heavy white type (44 px capitals, 7 px strokes) on a dark band: in the page pass's 31 px

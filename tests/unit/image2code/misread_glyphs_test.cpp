@@ -5,83 +5,69 @@
 namespace od::image2code {
 namespace {
 
-// A line of 20 px type whose baseline is at y = 116 (capitals from y = 100).
-OcrLine line_of(std::vector<OcrWord> words) {
+// The text of a line of 20 px type (baseline at y = 116, capitals from y = 100, unless
+// `baseline` says otherwise) made of `words`, after fix_misread_glyphs.
+std::string fixed(std::vector<OcrWord> words, int baseline = 116) {
   OcrLine l;
   l.words = std::move(words);
   l.box = l.words.front().box;
   for (const auto& w : l.words) l.box |= w.box;
-  l.baseline = 116;
-  return l;
-}
-
-std::string text_of(const OcrLine& l) {
+  l.baseline = baseline;
+  fix_misread_glyphs(l);
   std::string out;
   for (const auto& w : l.words) out += (out.empty() ? "" : " ") + w.text;
   return out;
 }
 
 TEST(MisreadGlyphs, ABarEndingOnTheBaselineIsThePronounI) {
-  OcrLine l = line_of({{"When", {0, 100, 50, 16}, 96},
-                       {"|", {56, 100, 2, 16}, 93},
-                       {"look", {64, 100, 40, 16}, 96}});
-  fix_misread_glyphs(l);
-  EXPECT_EQ(text_of(l), "When I look");
+  EXPECT_EQ(fixed({{"When", {0, 100, 50, 16}, 96},
+                   {"|", {56, 100, 2, 16}, 93},
+                   {"look", {64, 100, 40, 16}, 96}}),
+            "When I look");
   // Tesseract's baseline 3 px above where the letters end, and a box with side bearings: the
   // words without descenders tell where the letters stand.
-  OcrLine off = line_of({{"When", {0, 100, 50, 16}, 96},
-                         {"|", {56, 100, 6, 16}, 93},
-                         {"get", {68, 102, 30, 18}, 96},
-                         {"look", {104, 100, 40, 16}, 96}});
-  off.baseline = 113;
-  fix_misread_glyphs(off);
-  EXPECT_EQ(text_of(off), "When I get look");
+  EXPECT_EQ(fixed({{"When", {0, 100, 50, 16}, 96},
+                   {"|", {56, 100, 6, 16}, 93},
+                   {"get", {68, 102, 30, 18}, 96},
+                   {"look", {104, 100, 40, 16}, 96}},
+                  113),
+            "When I get look");
   // A loose box, taller than the line, before a verb.
-  OcrLine loose = line_of({{"and", {0, 100, 40, 16}, 96},
-                           {"|", {46, 96, 13, 24}, 95},
-                           {"realized", {64, 100, 80, 16}, 96}});
-  fix_misread_glyphs(loose);
-  EXPECT_EQ(text_of(loose), "and I realized");
+  EXPECT_EQ(fixed({{"and", {0, 100, 40, 16}, 96},
+                   {"|", {46, 96, 13, 24}, 95},
+                   {"realized", {64, 100, 80, 16}, 96}}),
+            "and I realized");
 }
 
 TEST(MisreadGlyphs, ABarReachingBelowTheBaselineOrAWideOneStays) {
-  OcrLine bar = line_of({{"Home", {0, 100, 50, 16}, 96},
-                         {"|", {70, 98, 2, 24}, 93},
-                         {"About", {90, 100, 50, 16}, 96}});
-  fix_misread_glyphs(bar);
-  EXPECT_EQ(text_of(bar), "Home | About");
-  OcrLine blob = line_of({{"Logo", {0, 100, 50, 16}, 96}, {"|", {60, 90, 14, 26}, 93}});
-  fix_misread_glyphs(blob);
-  EXPECT_EQ(text_of(blob), "Logo |");
+  EXPECT_EQ(fixed({{"Home", {0, 100, 50, 16}, 96},
+                   {"|", {70, 98, 2, 24}, 93},
+                   {"About", {90, 100, 50, 16}, 96}}),
+            "Home | About");
+  EXPECT_EQ(fixed({{"Logo", {0, 100, 50, 16}, 96}, {"|", {60, 90, 14, 26}, 93}}), "Logo |");
   // Alone on its line, or far from the words of its line, a bar is a divider however it
   // stands.
-  OcrLine alone = line_of({{"|", {56, 100, 2, 16}, 93}});
-  fix_misread_glyphs(alone);
-  EXPECT_EQ(text_of(alone), "|");
-  OcrLine far = line_of({{"WORKSPACE", {0, 100, 120, 16}, 96}, {"|", {700, 100, 2, 16}, 90}});
-  fix_misread_glyphs(far);
-  EXPECT_EQ(text_of(far), "WORKSPACE |");
+  EXPECT_EQ(fixed({{"|", {56, 100, 2, 16}, 93}}), "|");
+  EXPECT_EQ(fixed({{"WORKSPACE", {0, 100, 120, 16}, 96}, {"|", {700, 100, 2, 16}, 90}}),
+            "WORKSPACE |");
 }
 
 TEST(MisreadGlyphs, ASquareDashIsAMiddleDotAndAWideOneAHyphen) {
-  OcrLine dot = line_of({{"Privacy", {0, 100, 60, 16}, 96},
-                         {"-", {66, 108, 3, 3}, 89},
-                         {"Terms", {76, 100, 50, 16}, 96}});
-  fix_misread_glyphs(dot);
-  EXPECT_EQ(text_of(dot), "Privacy · Terms");
-  OcrLine dash = line_of({{"2011", {0, 100, 40, 16}, 96},
-                          {"-", {46, 108, 8, 2}, 89},
-                          {"2015", {60, 100, 40, 16}, 96}});
-  fix_misread_glyphs(dash);
-  EXPECT_EQ(text_of(dash), "2011 - 2015");
+  EXPECT_EQ(fixed({{"Privacy", {0, 100, 60, 16}, 96},
+                   {"-", {66, 108, 3, 3}, 89},
+                   {"Terms", {76, 100, 50, 16}, 96}}),
+            "Privacy · Terms");
+  EXPECT_EQ(fixed({{"2011", {0, 100, 40, 16}, 96},
+                   {"-", {46, 108, 8, 2}, 89},
+                   {"2015", {60, 100, 40, 16}, 96}}),
+            "2011 - 2015");
 }
 
 TEST(MisreadGlyphs, ADropdownCaretReadAsATildeGoes) {
-  OcrLine l = line_of({{"Blog~", {0, 100, 45, 16}, 92},
-                       {"Shop", {80, 100, 40, 16}, 96},
-                       {"~", {124, 104, 8, 4}, 90}});
-  fix_misread_glyphs(l);
-  EXPECT_EQ(text_of(l), "Blog Shop");
+  EXPECT_EQ(fixed({{"Blog~", {0, 100, 45, 16}, 92},
+                   {"Shop", {80, 100, 40, 16}, 96},
+                   {"~", {124, 104, 8, 4}, 90}}),
+            "Blog Shop");
 }
 
 std::vector<OcrWord> glyphs(const std::string& text, std::vector<int> lefts, int width, int y,
