@@ -92,6 +92,22 @@ std::vector<OcrWord> split_at_spaces(const OcrWord& word, const std::vector<OcrW
     }
     parts.back().box.width = glyphs[i].box.br().x - parts.back().box.x;
   }
+  // A lone letter cut off is a glyph box gone astray ("Interfac E", "Sig n"), not a word; a
+  // lone digit is a number ("Tab 2").
+  for (size_t i = 0; i < parts.size() && parts.size() > 1;) {
+    bool stray =
+        parts[i].text.size() == 1 && !std::isdigit(static_cast<unsigned char>(parts[i].text[0]));
+    if (!stray) {
+      ++i;
+      continue;
+    }
+    size_t into = i > 0 ? i - 1 : i + 1;
+    size_t left = std::min(i, into), right = std::max(i, into);
+    parts[left].text += parts[right].text;
+    parts[left].box.width = parts[right].box.br().x - parts[left].box.x;
+    parts.erase(parts.begin() + right);
+    i = left;
+  }
   if (parts.size() < 2) return {word};
   parts.back().box.width = word.box.br().x - parts.back().box.x;  // the word's own right edge
   return parts;
