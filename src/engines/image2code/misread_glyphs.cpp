@@ -49,6 +49,25 @@ bool pronoun_i(const OcrLine& line, size_t i, int letters_bottom) {
          next.box.x - b.br().x <= b.height;
 }
 
+// Whether a "-" with this box is a middle dot: about square (a hyphen is three times wider than
+// high) and dot-sized, at most a third of the height of the line's words (a box that size and
+// tall is the recogniser's rough box around something else).
+bool middle_dot(const OcrLine& line, const cv::Rect& box) {
+  std::vector<int> heights;
+  for (const auto& w : line.words) {
+    if (std::any_of(w.text.begin(), w.text.end(),
+                    [](unsigned char c) { return std::isalpha(c); })) {
+      heights.push_back(w.box.height);
+    }
+  }
+  int word_height = 12;  // small body type, when the line tells nothing
+  if (!heights.empty()) {
+    std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+    word_height = heights[heights.size() / 2];
+  }
+  return box.width <= 1.5 * box.height && 3 * box.height <= word_height;
+}
+
 }  // namespace
 
 void fix_misread_glyphs(OcrLine& line) {
@@ -58,7 +77,7 @@ void fix_misread_glyphs(OcrLine& line) {
     OcrWord& w = line.words[i];
     if (w.text == "|" && pronoun_i(line, i, bottom)) {
       w.text = "I";
-    } else if (w.text == "-" && w.box.width <= 1.5 * w.box.height) {
+    } else if (w.text == "-" && middle_dot(line, w.box)) {
       w.text = "·";  // U+00B7
     }
     while (w.text.size() > 1 && w.text.back() == '~') w.text.pop_back();

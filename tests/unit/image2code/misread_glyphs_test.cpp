@@ -61,6 +61,11 @@ TEST(MisreadGlyphs, ASquareDashIsAMiddleDotAndAWideOneAHyphen) {
                    {"-", {46, 108, 8, 2}, 89},
                    {"2015", {60, 100, 40, 16}, 96}}),
             "2011 - 2015");
+  // A rough box, as tall as the line, around a hyphen: not a dot.
+  EXPECT_EQ(fixed({{"2008", {0, 100, 40, 16}, 96},
+                   {"-", {46, 96, 9, 24}, 93},
+                   {"June", {60, 100, 40, 16}, 96}}),
+            "2008 - June");
 }
 
 TEST(MisreadGlyphs, ADropdownCaretReadAsATildeGoes) {
