@@ -9,6 +9,8 @@
 //
 // --baseline tesseract scores plain Tesseract words placed absolutely in black instead of the
 // engine (needs the `tesseract` command): the floor the issue quotes, and a check of the tool.
+// --json writes the summary and one row per page; a row's `imperfect` lists the matched pairs
+// whose texts differ (reference, generated, similarity), where text similarity is lost.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

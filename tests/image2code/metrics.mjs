@@ -326,7 +326,7 @@ const centre = (block) => [block.bbox[0] + block.bbox[2] / 2, block.bbox[1] + bl
 
 // Scores one generated page against its reference; each score in 0..1.
 export function scoreBlocks(generatedBlocks, referenceBlocks) {
-  const zero = { block: 0, text: 0, position: 0, color: 0, matched: 0 };
+  const zero = { block: 0, text: 0, position: 0, color: 0, matched: 0, imperfect: [] };
   if (!generatedBlocks.length || !referenceBlocks.length) return zero;
   const { generated, reference, pairs } =
       matchBlocks(mergeByBox(generatedBlocks), mergeByBox(referenceBlocks));
@@ -362,6 +362,10 @@ export function scoreBlocks(generatedBlocks, referenceBlocks) {
     position: mean(position),
     color: mean(color),
     matched: kept.length,
+    // The matched texts that differ, for finding where text similarity is lost.
+    imperfect: kept.filter(([, , s]) => s < 1).map(([i, j, s]) => ({
+      generated: generated[i].text, reference: reference[j].text, similarity: s,
+    })),
   };
 }
 

@@ -74,7 +74,14 @@ test('a shift costs position, a colour costs colour, an extra block costs block-
   assert.ok(grey.color < 1 && grey.color > 0.5, `colour ${grey.color}`);
   const extra = scoreBlocks([...reference, block('Zzzzqqq', 0.5, 0.5, 0.4, 0.05)], reference);
   close(extra.block, 0.04 / 0.06, 1e-12, 'block-match');
-  assert.deepEqual(scoreBlocks([], reference), { block: 0, text: 0, position: 0, color: 0, matched: 0 });
+  assert.deepEqual(scoreBlocks([], reference),
+                   { block: 0, text: 0, position: 0, color: 0, matched: 0, imperfect: [] });
+  const misread = scoreBlocks([block('Pricing p1ans for teams', 0.1, 0.1, 0.4, 0.05)], reference);
+  assert.deepEqual(misread.imperfect, [{ generated: 'Pricing p1ans for teams',
+                                         reference: 'Pricing plans for teams',
+                                         similarity: misread.text }]);
+  assert.ok(misread.text < 1);
+  assert.deepEqual(shifted.imperfect, []);
 });
 
 test('a paragraph split into lines is merged before matching', () => {

@@ -9,6 +9,7 @@
 #include "engines/image2code/color.h"
 #include "engines/image2code/components.h"
 #include "engines/image2code/display_text.h"
+#include "engines/image2code/large_type.h"
 #include "engines/image2code/palette.h"
 
 namespace od::image2code {
@@ -156,6 +157,7 @@ Image2CodeResult image_to_canvas(std::string_view bytes, const Image2CodeOptions
   if (worth_reading(bgr, background)) {
     ocr.emplace(options.ocr);
     lines = ocr->read_page(bgr);
+    reread_large_type(bgr, *ocr, lines);
   }
   stages.done("ocr");
 

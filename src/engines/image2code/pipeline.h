@@ -1,7 +1,8 @@
-// Screenshot to canvas document: the stages in order (load, OCR, regions and shapes, typography
-// with recall passes over display type and over boxes the first OCR pass missed, structure and
-// auto-layout, components, tokens, assets), each timed and reported to an optional progress
-// callback. The entry point the CLI and the job use; no network, no model download.
+// Screenshot to canvas document: the stages in order (load, OCR with large type read again,
+// regions and shapes, typography with recall passes over display type and over boxes the first
+// OCR pass missed, structure and auto-layout, components, tokens, assets), each timed and
+// reported to an optional progress callback. The entry point the CLI and the job use; no
+// network, no model download.
 #pragma once
 
 #include <functional>

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <opencv2/imgproc.hpp>
+#include <string_view>
 
 #include "engines/image2code/color.h"
 
@@ -24,6 +25,7 @@ struct Segment {
   double font_size = 0;
   int weight = 400;
   Rgb color;
+  std::vector<int> line_starts;  // left edges of all the segments of its OCR line
 };
 
 std::vector<Segment> split_line(const OcrLine& line, const FontMetrics& metrics) {
@@ -44,7 +46,26 @@ std::vector<Segment> split_line(const OcrLine& line, const FontMetrics& metrics)
       out.back().box |= word.box;
     }
   }
+  std::vector<int> starts;
+  for (const auto& s : out) starts.push_back(s.box.x);
+  for (auto& s : out) s.line_starts = starts;
   return out;
+}
+
+// Rows of a table: two lines each cut into three or more cells, two of whose left edges line
+// up (cells the OCR dropped or ran together leave fewer). A table's cell does not continue into the
+// cell below it, however close the rows are set (a data table without padding looks like a
+// paragraph column by column); text in columns is read by Tesseract line by line, each column
+// apart, so paragraphs do not look like this.
+bool table_rows(const Segment& above, const Segment& below, double size) {
+  if (above.line_starts.size() < 3 || below.line_starts.size() < 3) return false;
+  double tolerance = std::max(3.0, 0.3 * size);
+  int aligned = 0;
+  for (int x : below.line_starts) {
+    aligned += std::any_of(above.line_starts.begin(), above.line_starts.end(),
+                           [&](int y) { return std::abs(x - y) <= tolerance; });
+  }
+  return aligned >= 2;
 }
 
 bool is_ascender(unsigned char c) {
@@ -69,6 +90,7 @@ bool continues(const Paragraph& p, const Segment& s) {
   if (last.weight != s.weight || color_distance(last.color, s.color) > 48) return false;
   int gap = s.box.y - last.box.br().y;
   if (gap < -2 || gap > 0.85 * size) return false;
+  if (table_rows(last, s, size)) return false;
   // Same left edge, same centre, or the new line lies within the paragraph's width.
   double tolerance = 0.6 * size;
   bool left = std::abs(s.box.x - p.box.x) <= tolerance;
@@ -97,9 +119,18 @@ std::string align_of(const Paragraph& p) {
   return "left";
 }
 
+// Articles, conjunctions and short prepositions, which title case leaves in lower case inside a
+// title ("Around the Web", "Bachelor of Science"); the grammar of English, not of any page.
+bool minor_word(std::string_view lower) {
+  static constexpr std::string_view kMinor[] = {"a",  "an",  "and", "as", "at", "but", "by", "for",
+                                                "in", "nor", "of",  "on", "or", "the", "to", "via"};
+  return std::find(std::begin(kMinor), std::end(kMinor), lower) != std::end(kMinor);
+}
+
 // Text shown in capitals only is, on web pages, mostly written in ordinary case and set in
 // capitals with text-transform (navigation, buttons, kickers, display headings); the source's
-// own case is unknowable, and title case is its likeliest form for such short labels. Returns
+// own case is unknowable, and title case is its likeliest form for such short labels: the
+// first letter of each word capital, minor words inside the text all lower case. Returns
 // false (and leaves `text` alone) for mixed-case text and for one short word, likelier an
 // acronym ("CSS", "FAQ") written as such. Words holding digits ("B2B", "4K") keep their case.
 bool restore_case_of_capitals(std::string& text) {
@@ -116,18 +147,24 @@ bool restore_case_of_capitals(std::string& text) {
   }
   if (lower > 0 || upper < 2 || (words == 1 && longest <= 3)) return false;
   size_t start = 0;
+  bool first_word = true;
   while (start < text.size()) {
     size_t end = text.find_first_of(" \n", start);
     if (end == std::string::npos) end = text.size();
     bool digits = std::any_of(text.begin() + start, text.begin() + end,
                               [](unsigned char c) { return std::isdigit(c); });
+    std::string lower = text.substr(start, end - start);
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    bool last_word = text.find_first_not_of(" \n", end) == std::string::npos;
+    bool minor = !first_word && !last_word && minor_word(lower);
     bool first = true;
     for (size_t i = start; i < end && !digits; ++i) {
       unsigned char c = text[i];
       if (!std::isalpha(c)) continue;
-      if (!first) text[i] = static_cast<char>(std::tolower(c));
+      if (!first || minor) text[i] = static_cast<char>(std::tolower(c));
       first = false;
     }
+    if (end > start) first_word = false;
     start = end + 1;
   }
   return true;

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "engines/image2code/color.h"
+#include "engines/image2code/misread_glyphs.h"
 
 // Tesseract parallelises with OpenMP (num_threads clauses that omp_set_num_threads cannot
 // override); its spinning threads cost 4x the CPU time of one core for the same page. With no
@@ -49,9 +50,73 @@ struct TessDeleter {
   }
 };
 
-// Reads the lines Tesseract found in the rectangle set on `api` into `lines`.
-void read_lines(tesseract::TessBaseAPI& api, std::vector<OcrLine>& lines,
-                const OcrOptions& options) {
+// A word Tesseract was unsure of, to be read again alone: its line's index and its box.
+struct SecondLook {
+  size_t line;
+  cv::Rect box;
+};
+
+// Whether an unsure word looks like a word rather than a photograph's texture: three letters or
+// digits, and at most two other characters ("\"March", "Winters", "(555)"). A neighbouring picture
+// in the word's box (a broken image's icon before a name) or a tight table cell costs confidence
+// without making the letters unreadable.
+bool looks_like_a_word(const std::string& text) {
+  int alnum = 0, other = 0;
+  for (unsigned char c : text) {
+    if (std::isalnum(c)) {
+      ++alnum;
+    } else if (c < 0x80) {
+      ++other;
+    }
+  }
+  return alnum >= 3 && other <= 2;
+}
+
+// The glyphs of the iterator's current word, each as a one-character word with its box.
+std::vector<OcrWord> glyphs_of(const tesseract::ResultIterator& at) {
+  std::vector<OcrWord> glyphs;
+  tesseract::ResultIterator symbol(at);
+  do {
+    int x1, y1, x2, y2;
+    std::unique_ptr<char[]> text(symbol.GetUTF8Text(tesseract::RIL_SYMBOL));
+    if (!text || !symbol.BoundingBox(tesseract::RIL_SYMBOL, &x1, &y1, &x2, &y2)) return {};
+    glyphs.push_back({text.get(), cv::Rect(x1, y1, x2 - x1, y2 - y1), 0});
+  } while (!symbol.IsAtFinalElement(tesseract::RIL_WORD, tesseract::RIL_SYMBOL) &&
+           symbol.Next(tesseract::RIL_SYMBOL));
+  return glyphs;
+}
+
+// Puts the words of a second look at `looked_at` that Tesseract is sure of into
+// `lines[line]` (in reading order). Words centred outside the box looked at are a neighbour's
+// edges, and words on a word of any line are read already: an unsure word's box can span its
+// neighbours, or lie over another line (a button's outline read as a line of its own).
+void add_sure_words(const std::vector<OcrLine>& read, const cv::Rect& looked_at,
+                    std::vector<OcrLine>& lines, size_t line) {
+  constexpr float kSure = 85;
+  for (const auto& l : read) {
+    for (const auto& w : l.words) {
+      bool known = std::any_of(lines.begin(), lines.end(), [&](const OcrLine& other) {
+        return std::any_of(other.words.begin(), other.words.end(), [&](const OcrWord& o) {
+          return (o.box & w.box).area() >= 0.5 * std::min(o.box.area(), w.box.area());
+        });
+      });
+      if (w.confidence < kSure || !has_alnum(w.text) || known ||
+          !looked_at.contains((w.box.tl() + w.box.br()) / 2)) {
+        continue;
+      }
+      auto& words = lines[line].words;
+      auto at = std::find_if(words.begin(), words.end(),
+                             [&](const OcrWord& o) { return o.box.x > w.box.x; });
+      words.insert(at, w);
+    }
+  }
+}
+
+// Reads the lines Tesseract found in the rectangle set on `api` into `lines`. With
+// `second_looks`, unsure words that look like words are listed there (their line is kept even
+// when it has nothing else) instead of being dropped.
+void read_lines(tesseract::TessBaseAPI& api, std::vector<OcrLine>& lines, const OcrOptions& options,
+                std::vector<SecondLook>* second_looks = nullptr) {
   if (api.Recognize(nullptr) != 0) return;
   std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
   if (!it) return;
@@ -67,6 +132,7 @@ void read_lines(tesseract::TessBaseAPI& api, std::vector<OcrLine>& lines,
     it->RowAttributes(&row_height, &descenders, &ascenders);
     line.x_height = std::max(0.f, row_height - ascenders + descenders);
     line.ascenders = std::max(0.f, ascenders);
+    int looks = 0;
     do {
       std::unique_ptr<char[]> text(it->GetUTF8Text(tesseract::RIL_WORD));
       if (text && it->BoundingBox(tesseract::RIL_WORD, &x1, &y1, &x2, &y2)) {
@@ -78,15 +144,21 @@ void read_lines(tesseract::TessBaseAPI& api, std::vector<OcrLine>& lines,
         // letters ("VU" on a pill's rim); real short words come out near-certain.
         bool sure = (has_alnum(word.text) || word.confidence >= 85) &&
                     (word.text.size() > 2 || word.confidence >= 80);
-        if (word.confidence >= options.min_confidence && sure && word.box.width > 0 &&
-            word.box.height > 0) {
-          line.words.push_back(std::move(word));
+        if (word.box.width <= 0 || word.box.height <= 0) continue;
+        if (word.confidence >= options.min_confidence && sure) {
+          for (auto& part : split_at_spaces(word, glyphs_of(*it), line.x_height)) {
+            line.words.push_back(std::move(part));
+          }
+        } else if (second_looks && looks_like_a_word(word.text)) {
+          second_looks->push_back({lines.size(), word.box});
+          ++looks;
         }
       }
     } while (!it->IsAtFinalElement(tesseract::RIL_TEXTLINE, tesseract::RIL_WORD) &&
              it->Next(tesseract::RIL_WORD));
-    if (std::any_of(line.words.begin(), line.words.end(),
-                    [](const OcrWord& w) { return has_alnum(w.text); })) {
+    fix_misread_glyphs(line);
+    if (looks > 0 || std::any_of(line.words.begin(), line.words.end(),
+                                 [](const OcrWord& w) { return has_alnum(w.text); })) {
       lines.push_back(std::move(line));
     }
   } while (it->Next(tesseract::RIL_TEXTLINE));
@@ -150,14 +222,33 @@ std::vector<OcrLine> TextRecognizer::read_page(const cv::Mat& bgr) {
   cv::Mat gray = polarity_free(bgr);
   api.SetPageSegMode(tesseract::PSM_AUTO);
   std::vector<OcrLine> lines;
+  std::vector<SecondLook> looks;
   for (const auto& [top, bottom] : strips(gray)) {
     // Each strip is its own picture (SetRectangle on the whole one read next to nothing).
     cv::Mat strip = gray.rowRange(top, bottom);
     api.SetImage(strip.data, strip.cols, strip.rows, 1, static_cast<int>(strip.step));
-    size_t first = lines.size();
-    read_lines(api, lines, options_);
+    size_t first = lines.size(), first_look = looks.size();
+    read_lines(api, lines, options_, &looks);
     offset_lines(lines, first, {0, top});
+    for (size_t k = first_look; k < looks.size(); ++k) looks[k].box.y += top;
   }
+  // Each unsure word that looks like one is read again alone, in the same picture; small
+  // type at twice the size, where Tesseract reads it best.
+  constexpr size_t kMaxLooks = 40;  // ~10 ms each
+  for (size_t k = 0; k < looks.size() && k < kMaxLooks; ++k) {
+    const cv::Rect& word = looks[k].box;
+    int pad = std::max(2, word.height / 5);
+    cv::Rect box =
+        cv::Rect(word.x - pad, word.y - pad, word.width + 2 * pad, word.height + 2 * pad) &
+        cv::Rect(0, 0, gray.cols, gray.rows);
+    std::vector<OcrLine> read =
+        read_scaled(gray(box).clone(), box, box.height < 32 ? 2 : 1, tesseract::PSM_SINGLE_LINE);
+    add_sure_words(read, word, lines, looks[k].line);
+  }
+  std::erase_if(lines, [](const OcrLine& l) {
+    return std::none_of(l.words.begin(), l.words.end(),
+                        [](const OcrWord& w) { return has_alnum(w.text); });
+  });
   return lines;
 }
 

@@ -46,7 +46,8 @@ class TextRecognizer {
   TextRecognizer(const TextRecognizer&) = delete;
   TextRecognizer& operator=(const TextRecognizer&) = delete;
 
-  // The whole picture, in strips, with automatic page layout analysis.
+  // The whole picture, in strips, with automatic page layout analysis; words Tesseract is
+  // unsure of but that look like words are read again alone (a second look, at most 40).
   std::vector<OcrLine> read_page(const cv::Mat& bgr);
   // One box read as a block of text (a button, a badge, a bar), inverted first when its
   // background is dark. Boxes come back in page coordinates.

@@ -6,17 +6,10 @@
 #include <opencv2/imgproc.hpp>
 
 #include "engines/image2code/segmentation.h"
+#include "unit/image2code/ocr_text.h"
 
 namespace od::image2code {
 namespace {
-
-std::string all_text(const std::vector<OcrLine>& lines) {
-  std::string out;
-  for (const auto& l : lines) {
-    for (const auto& w : l.words) out += w.text + " ";
-  }
-  return out;
-}
 
 size_t pictures(const std::vector<Element>& regions) {
   size_t n = 0;

@@ -83,6 +83,30 @@ TEST(TextBlocks, LinesOfOneStyleMergeIntoAParagraphAndFarWordsSplit) {
   EXPECT_EQ(blocks[0].style.align, "left");
 }
 
+TEST(TextBlocks, CellsOfTableRowsDoNotMergeDownTheColumn) {
+  cv::Mat img(200, 700, CV_8UC3, cv::Scalar(255, 255, 255));
+  // Three rows of a table set as tight as lines of a paragraph, four cells each.
+  std::vector<OcrLine> lines;
+  const char* cells[3][4] = {{"Tiger", "Architect", "Edinburgh", "61"},
+                             {"Garrett", "Accountant", "Tokyo", "63"},
+                             {"Ashton", "Author", "Sydney", "66"}};
+  for (int r = 0; r < 3; ++r) {
+    int y = 20 + 18 * r;
+    lines.push_back(
+        line_of({word(cells[r][0], {10, y, 60, 12}), word(cells[r][1], {160, y, 80, 12}),
+                 word(cells[r][2], {400, y, 70, 12}), word(cells[r][3], {520, y, 16, 12})},
+                y + 12));
+  }
+  // Below them, a paragraph of two lines, one segment each: it still merges.
+  lines.push_back(line_of({word("Lines", {10, 120, 50, 12})}, 132));
+  lines.push_back(line_of({word("follow", {10, 138, 60, 12})}, 150));
+  auto blocks = build_text_blocks(img, lines);
+  ASSERT_EQ(blocks.size(), 13u);
+  EXPECT_EQ(blocks[0].text, "Tiger");
+  EXPECT_EQ(blocks[4].text, "Garrett");
+  EXPECT_EQ(blocks[12].text, "Lines\nfollow");
+}
+
 TEST(TextBlocks, CapitalsBecomeTitleCaseSetInUppercaseButAcronymsAndMixedCaseStay) {
   cv::Mat img(300, 600, CV_8UC3, cv::Scalar(255, 255, 255));
   std::vector<OcrLine> lines = {
@@ -90,15 +114,25 @@ TEST(TextBlocks, CapitalsBecomeTitleCaseSetInUppercaseButAcronymsAndMixedCaseSta
                word("B2B", {150, 20, 30, 12})},
               32),
       line_of({word("Contact", {10, 100, 70, 12}), word("ME", {85, 100, 20, 12})}, 112),
-      line_of({word("FAQ", {10, 200, 40, 12})}, 212)};
+      line_of({word("FAQ", {10, 200, 40, 12})}, 212),
+      // Minor words inside a title stay lower case; the last word is capitalised all the same.
+      line_of({word("AROUND", {10, 250, 70, 12}), word("THE", {85, 250, 30, 12}),
+               word("WEB", {120, 250, 40, 12})},
+              262),
+      line_of({word("THE", {300, 250, 30, 12}), word("SIGN", {335, 250, 40, 12}),
+               word("IN", {380, 250, 20, 12})},
+              262)};
   auto blocks = build_text_blocks(img, lines);
-  ASSERT_EQ(blocks.size(), 3u);
+  ASSERT_EQ(blocks.size(), 5u);
   EXPECT_EQ(blocks[0].text, "Fresh Coffee, B2B");
   EXPECT_EQ(blocks[0].style.transform, "uppercase");
   EXPECT_EQ(blocks[1].text, "Contact ME");
   EXPECT_EQ(blocks[1].style.transform, "");
   EXPECT_EQ(blocks[2].text, "FAQ");
   EXPECT_EQ(blocks[2].style.transform, "");
+  EXPECT_EQ(blocks[3].text, "Around the Web");
+  EXPECT_EQ(blocks[4].text, "The Sign In");
+  EXPECT_EQ(blocks[4].style.transform, "uppercase");
 }
 
 TEST(Ocr, ReadsRenderedWordsWithTheirBoxes) {
@@ -128,6 +162,27 @@ TEST(Ocr, ReadsALightLabelOnADarkBoxInPageCoordinates) {
   EXPECT_EQ(lines[0].words[0].text, "SUBMIT");
   EXPECT_NEAR(lines[0].words[0].box.x, 130, 6);
   EXPECT_NEAR(lines[0].words[0].box.br().y, 105, 4);
+}
+
+TEST(Ocr, AWordRunTogetherWithAnIconBesideItIsReadAgainAlone) {
+  // A broken image's icon two pixels before a name (an avatar that did not load): the page
+  // pass reads icon and name as one word ("flJosiah") and is unsure of it; read again alone,
+  // the name comes out certain.
+  cv::Mat img(120, 600, CV_8UC3, cv::Scalar(255, 255, 255));
+  cv::rectangle(img, cv::Rect(40, 44, 14, 16), cv::Scalar(120, 120, 120), 1);
+  cv::line(img, {43, 56}, {47, 50}, cv::Scalar(60, 160, 60), 2);
+  cv::putText(img, "Josiah Barclay", {58, 60}, cv::FONT_HERSHEY_SIMPLEX, 0.6,
+              cv::Scalar(40, 40, 40), 1, cv::LINE_AA);
+  cv::putText(img, "March 23, 2023", {58, 85}, cv::FONT_HERSHEY_SIMPLEX, 0.6,
+              cv::Scalar(110, 110, 110), 1, cv::LINE_AA);
+  auto lines = recognize_text(img);
+  std::string text;
+  for (const auto& l : lines) {
+    for (const auto& w : l.words) {
+      if (std::any_of(w.text.begin(), w.text.end(), ::isalnum)) text += w.text + " ";
+    }
+  }
+  EXPECT_EQ(text, "Josiah Barclay March 23, 2023 ");
 }
 
 TEST(Ocr, FindsNothingOnABlankPicture) {
