@@ -341,25 +341,25 @@ Room::Member* Room::find_member(const Peer* peer) {
 }
 
 void Room::handle_leave(const std::shared_ptr<Peer>& peer) {
-  auto it = std::ranges::find_if(members_, [&](const Member& m) { return m.peer == peer; });
-  if (it == members_.end()) return;
+  Member* member = find_member(peer.get());
+  if (!member) return;
   std::vector<yjs::AwarenessEntry> gone;
-  for (std::uint64_t client : it->clients) {
+  for (std::uint64_t client : member->clients) {
     auto state = awareness_.find(client);
     if (state == awareness_.end()) continue;
     // A higher clock makes other clients accept the removal over the state they hold.
     gone.push_back({client, state->second.entry.clock + 1, "null"});
     awareness_.erase(state);
   }
-  if (!it->session.empty()) {
+  if (!member->session.empty()) {
     try {
-      services_.sessions.remove(it->session.str());
+      services_.sessions.remove(member->session.str());
     } catch (const std::exception& e) {
       log::warn("collab session row not removed", {{"room", key_}, {"error", e.what()}});
     }
   }
   // Order does not matter (a broadcast reaches all of them): move the last into its place.
-  if (it != members_.end() - 1) *it = std::move(members_.back());
+  if (member != &members_.back()) *member = std::move(members_.back());
   members_.pop_back();
   if (!gone.empty()) {
     auto update = yjs::encode_awareness_update(gone);

@@ -2,9 +2,9 @@
 // its 36-character text: a room keeps one per connection for as long as the connection lasts.
 #pragma once
 
-#include <array>
-#include <cstdint>
 #include <string>
+
+#include "core/ids.h"
 
 namespace od::collab {
 
@@ -13,11 +13,11 @@ class SessionId {
   SessionId() = default;  // none: the row could not be stored
   static SessionId generate();
 
-  bool empty() const { return bytes_ == std::array<std::uint8_t, 16>{}; }
+  bool empty() const { return bytes_ == IdBytes{}; }
   std::string str() const;  // the canonical UUID text stored in collab_sessions.id
 
  private:
-  std::array<std::uint8_t, 16> bytes_{};
+  IdBytes bytes_{};
 };
 
 }  // namespace od::collab

@@ -7,7 +7,7 @@
 
 namespace od {
 
-std::string new_id() {
+IdBytes new_id_bytes() {
   // Monotonic within the process: if the clock has not advanced, bump the previous timestamp so
   // ids created in the same millisecond still sort in creation order.
   static std::atomic<int64_t> last_ms{0};
@@ -21,15 +21,22 @@ std::string new_id() {
     }
   }
   std::string rnd = crypto::random_bytes(10);
-  unsigned char b[16];
-  for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(ms >> (8 * (5 - i)));
-  for (int i = 0; i < 10; ++i) b[6 + i] = static_cast<unsigned char>(rnd[i]);
+  IdBytes b;
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<std::uint8_t>(ms >> (8 * (5 - i)));
+  for (int i = 0; i < 10; ++i) b[6 + i] = static_cast<std::uint8_t>(rnd[i]);
   b[6] = 0x70 | (b[6] & 0x0F);  // version 7
   b[8] = 0x80 | (b[8] & 0x3F);  // RFC 4122 variant
-  std::string hex = crypto::hex_encode(std::string_view(reinterpret_cast<char*>(b), 16));
+  return b;
+}
+
+std::string id_text(const IdBytes& bytes) {
+  std::string hex = crypto::hex_encode(
+      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
   return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
          hex.substr(16, 4) + "-" + hex.substr(20);
 }
+
+std::string new_id() { return id_text(new_id_bytes()); }
 
 bool is_valid_id(std::string_view id) {
   if (id.size() != 36) return false;
