@@ -8,6 +8,8 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "engines/image2code/median.h"
+
 namespace od::image2code {
 
 Rgb rgb_at(const cv::Mat& bgr, int x, int y) {
@@ -91,11 +93,7 @@ Rgb ring_median(const cv::Mat& bgr, const cv::Rect& box) {
     take(box.x + box.width, y);
   }
   if (r.empty()) return {255, 255, 255};
-  auto median = [](std::vector<int>& v) {
-    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-    return v[v.size() / 2];
-  };
-  return {median(r), median(g), median(b)};
+  return {median(std::move(r)), median(std::move(g)), median(std::move(b))};
 }
 
 cv::Mat difference_mask(const cv::Mat& bgr, const cv::Rect& area, const Rgb& background,

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "engines/image2code/median.h"
+
 namespace od::image2code {
 
 namespace {
@@ -18,9 +20,7 @@ int letters_bottom(const OcrLine& line) {
     bool descends = w.text.find_first_of("gjpqy,;()[]{}|/@$") != std::string::npos;
     if (letters && !descends) bottoms.push_back(w.box.br().y);
   }
-  if (bottoms.empty()) return -1;
-  std::nth_element(bottoms.begin(), bottoms.begin() + bottoms.size() / 2, bottoms.end());
-  return bottoms[bottoms.size() / 2];
+  return bottoms.empty() ? -1 : median(std::move(bottoms));
 }
 
 // Whether the lone "|" at `i` is the pronoun "I". Its bar ends where the letters do, give or
@@ -39,14 +39,13 @@ bool pronoun_i(const OcrLine& line, size_t i, int letters_bottom) {
   if (!((i > 0 && word_near(i - 1)) || (i + 1 < line.words.size() && word_near(i + 1)))) {
     return false;
   }
-  const cv::Rect& b = line.words[i].box;
-  if (b.br().y <= letters_bottom + std::max(1, b.height / 12) && b.width * 2 <= b.height) {
+  if (bar.br().y <= letters_bottom + std::max(1, bar.height / 12) && bar.width * 2 <= bar.height) {
     return true;
   }
   if (i + 1 >= line.words.size()) return false;
   const OcrWord& next = line.words[i + 1];
   return std::islower(static_cast<unsigned char>(next.text[0])) &&
-         next.box.x - b.br().x <= b.height;
+         next.box.x - bar.br().x <= bar.height;
 }
 
 // Whether a "-" with this box is a middle dot: about square (a hyphen is three times wider than
@@ -60,11 +59,7 @@ bool middle_dot(const OcrLine& line, const cv::Rect& box) {
       heights.push_back(w.box.height);
     }
   }
-  int word_height = 12;  // small body type, when the line tells nothing
-  if (!heights.empty()) {
-    std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
-    word_height = heights[heights.size() / 2];
-  }
+  int word_height = heights.empty() ? 12 : median(std::move(heights));  // 12: small body type
   return box.width <= 1.5 * box.height && 3 * box.height <= word_height;
 }
 
@@ -96,9 +91,7 @@ std::vector<OcrWord> split_at_spaces(const OcrWord& word, const std::vector<OcrW
   for (size_t i = 1; i < glyphs.size(); ++i) {
     gaps.push_back(glyphs[i].box.x - glyphs[i - 1].box.br().x);
   }
-  std::vector<int> sorted = gaps;
-  std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
-  int usual = std::max(1, sorted[sorted.size() / 2]);
+  int usual = std::max(1, median(gaps));
   int space = std::max({4, int(0.5 * std::max<float>(word.box.height, x_height)), 3 * usual});
   std::vector<OcrWord> parts = {
       {glyphs[0].text, cv::Rect(word.box.x, word.box.y, 0, word.box.height), word.confidence}};

@@ -6,6 +6,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "engines/image2code/color.h"
+#include "engines/image2code/median.h"
 
 namespace od::image2code {
 namespace {
@@ -279,8 +280,7 @@ std::optional<VerticalGradient> find_vertical_gradient(const cv::Mat& bgr) {
     auto channel = [&](int Rgb::*c) {
       std::vector<int> v;
       for (const auto& s : samples) v.push_back(s.*c);
-      std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-      return v[v.size() / 2];
+      return median(std::move(v));
     };
     g.rows.push_back({channel(&Rgb::r), channel(&Rgb::g), channel(&Rgb::b)});
   }

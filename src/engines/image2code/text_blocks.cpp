@@ -7,15 +7,10 @@
 #include <string_view>
 
 #include "engines/image2code/color.h"
+#include "engines/image2code/median.h"
 
 namespace od::image2code {
 namespace {
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-  return v[v.size() / 2];
-}
 
 // One run of words on one line that reads as one piece of text.
 struct Segment {
@@ -292,11 +287,7 @@ Rgb estimate_text_color(const cv::Mat& bgr, const cv::Rect& box_in, int polarity
       b.push_back(s.color.b);
     }
   }
-  auto mid = [](std::vector<int>& v) {
-    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-    return v[v.size() / 2];
-  };
-  return {mid(r), mid(g), mid(b)};
+  return {median(std::move(r)), median(std::move(g)), median(std::move(b))};
 }
 
 std::vector<Element> build_text_blocks(const cv::Mat& bgr, const std::vector<OcrLine>& lines,
@@ -323,11 +314,7 @@ std::vector<Element> build_text_blocks(const cv::Mat& bgr, const std::vector<Ocr
         b.push_back(c.b);
       }
       s.weight = median(strokes) >= options.bold_stroke_ratio * s.font_size ? 700 : 400;
-      auto mid = [](std::vector<int> v) {
-        std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-        return v[v.size() / 2];
-      };
-      s.color = {mid(r), mid(g), mid(b)};
+      s.color = {median(std::move(r)), median(std::move(g)), median(std::move(b))};
       segments.push_back(std::move(s));
     }
   }
