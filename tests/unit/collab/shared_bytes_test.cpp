@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <span>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -18,6 +20,14 @@ TEST(SharedBytes, DefaultAndEmptyHoldNothing) {
   EXPECT_EQ(SharedBytes().size(), 0u);
   EXPECT_TRUE(SharedBytes().view().empty());
   EXPECT_EQ(SharedBytes::copy({}).size(), 0u);
+}
+
+// Its length is 32 bits: more is refused before a byte is read or anything allocated (rooms
+// refuse documents far smaller, so this guards the format, not a path clients reach).
+TEST(SharedBytes, MoreThanFourGibibytesIsRefused) {
+  std::uint8_t one = 0;
+  std::span<const std::uint8_t> huge(&one, (std::size_t{1} << 32) + 1);  // never read
+  EXPECT_THROW(SharedBytes::copy(huge), std::length_error);
 }
 
 TEST(SharedBytes, IsOnePointer) { EXPECT_EQ(sizeof(SharedBytes), sizeof(void*)); }

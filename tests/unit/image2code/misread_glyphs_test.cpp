@@ -107,9 +107,9 @@ TEST(SplitAtSpaces, LettersOfOneWordStayTogether) {
   EXPECT_EQ(parts[0].box, an.box);
   EXPECT_EQ(split_at_spaces(an, {}, 16)[0].text, "an");
   // A last letter's glyph box gone astray ("Interfac E"): no word is one letter long.
-  OcrWord interface { "Interface", {10, 50, 80, 12}, 95 };
+  OcrWord long_word{"Interface", {10, 50, 80, 12}, 95};
   auto stray = split_at_spaces(
-      interface, glyphs("Interface", {10, 16, 22, 30, 38, 46, 54, 62, 78}, 6, 50, 12), 12);
+      long_word, glyphs("Interface", {10, 16, 22, 30, 38, 46, 54, 62, 78}, 6, 50, 12), 12);
   ASSERT_EQ(stray.size(), 1u);
   EXPECT_EQ(stray[0].text, "Interface");
   // Letter-spaced capitals on a button: every gap wide, none a space.
